@@ -1,0 +1,165 @@
+//! Admin commands working on the database directly: users, API keys, bank accounts.
+
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Context};
+use clap::Subcommand;
+use serde_json::json;
+
+use super::print_json;
+use crate::domain::time::render_vn;
+use crate::domain::{AccountNumber, BankDirectory, Email, NewBankAccount, User};
+use crate::keys;
+use crate::storage::{self, Store};
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user and the business they own; prints {"userId", "businessId"}.
+    Create {
+        /// Login e-mail (unique).
+        #[arg(long)]
+        email: String,
+        /// Business name.
+        #[arg(long)]
+        business: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create an API key; prints the key alone (it is shown once, stored hashed).
+    Create {
+        /// The user the key acts for.
+        #[arg(long)]
+        email: String,
+        /// A label to recognise the key by.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// List a user's keys as JSON (ids, labels, prefixes; never the keys).
+    List {
+        /// The user whose keys to list.
+        #[arg(long)]
+        email: String,
+    },
+    /// Revoke a key by id.
+    Revoke {
+        /// The key id, as `apikey list` shows.
+        key_id: i64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Add a bank account to the user's business; prints {"accountId"}.
+    Add {
+        /// The owner's e-mail.
+        #[arg(long)]
+        email: String,
+        /// The bank: BIN (970416), code (ACB) or Casso code name (acb_digi).
+        #[arg(long)]
+        bank: String,
+        /// The account number.
+        #[arg(long)]
+        number: String,
+        /// The account holder's name.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+/// Longest business name or key label accepted.
+const MAX_NAME: usize = 200;
+
+pub async fn user(database: &str, cmd: UserCommand) -> anyhow::Result<ExitCode> {
+    let UserCommand::Create { email, business } = cmd;
+    let email = Email::parse(&email).map_err(anyhow::Error::msg)?;
+    let business = business.trim();
+    if business.is_empty() || business.chars().count() > MAX_NAME {
+        return Err(anyhow!("business name must be 1 to {MAX_NAME} characters"));
+    }
+    let store = storage::connect(database).await?;
+    let user = store.create_user(&email, business).await?;
+    print_json(&json!({"userId": user.id, "businessId": user.business_id}));
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn apikey(database: &str, cmd: ApiKeyCommand) -> anyhow::Result<ExitCode> {
+    let store = storage::connect(database).await?;
+    match cmd {
+        ApiKeyCommand::Create { email, label } => {
+            if label.chars().count() > MAX_NAME {
+                return Err(anyhow!("label must be at most {MAX_NAME} characters"));
+            }
+            let user = user_by_email(store.as_ref(), &email).await?;
+            let key = keys::issue(store.as_ref(), &user, label.trim()).await?;
+            println!("{}", key.expose());
+        }
+        ApiKeyCommand::List { email } => {
+            let user = user_by_email(store.as_ref(), &email).await?;
+            let keys = store.list_api_keys(user.business_id, user.id).await?;
+            let keys: Vec<_> = keys
+                .iter()
+                .map(|k| {
+                    json!({
+                        "id": k.id,
+                        "label": k.label,
+                        "prefix": k.prefix,
+                        "createdAt": render_vn(k.created_at),
+                        "revokedAt": k.revoked_at.map(render_vn),
+                    })
+                })
+                .collect();
+            print_json(&json!(keys));
+        }
+        ApiKeyCommand::Revoke { key_id } => {
+            if !store.revoke_api_key(key_id).await? {
+                return Err(anyhow!("no active API key with id {key_id}"));
+            }
+            print_json(&json!({"revoked": key_id}));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn account(database: &str, cmd: AccountCommand) -> anyhow::Result<ExitCode> {
+    let AccountCommand::Add {
+        email,
+        bank,
+        number,
+        name,
+    } = cmd;
+    let bank = BankDirectory::builtin()
+        .resolve(&bank)
+        .ok_or_else(|| anyhow!("unknown bank {bank:?}: give a BIN (970416), a code (ACB) or a Casso code name (acb_digi)"))?;
+    let account_number = AccountNumber::parse(&number).map_err(anyhow::Error::msg)?;
+    let name = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    if name.as_ref().is_some_and(|n| n.chars().count() > MAX_NAME) {
+        return Err(anyhow!("holder name must be at most {MAX_NAME} characters"));
+    }
+    let store = storage::connect(database).await?;
+    let user = user_by_email(store.as_ref(), &email).await?;
+    let account = store
+        .add_account(
+            user.business_id,
+            &NewBankAccount {
+                bank_bin: bank.bin,
+                account_number,
+                account_name: name,
+            },
+        )
+        .await?;
+    print_json(
+        &json!({"accountId": account.id, "businessId": account.business_id, "bank": bank.code, "accountNumber": account.account_number}),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Looks a user up by e-mail, with a clear error when there is none.
+pub async fn user_by_email(store: &dyn Store, email: &str) -> anyhow::Result<User> {
+    let email = Email::parse(email).map_err(anyhow::Error::msg)?;
+    store
+        .find_user_by_email(&email)
+        .await?
+        .with_context(|| format!("no user with email {email}"))
+}

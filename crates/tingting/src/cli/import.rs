@@ -1,0 +1,87 @@
+//! `tingting import`: a statement file into an account, with a progress bar on a terminal.
+
+use std::fs::File;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Context};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::admin::user_by_email;
+use crate::ingest::csv_import::import_canonical_csv;
+use crate::storage;
+
+/// Exit status when the file was imported but some lines were rejected.
+const EXIT_SOME_REJECTED: u8 = 2;
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Account number to import into.
+    #[arg(long)]
+    account: String,
+    /// The owner's e-mail, needed only when several businesses have that account number.
+    #[arg(long)]
+    email: Option<String>,
+    /// The file (tingting canonical CSV).
+    file: PathBuf,
+}
+
+pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let file =
+        File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let store = storage::connect(database).await?;
+    let number = args.account.trim();
+    let account = match &args.email {
+        Some(email) => {
+            let user = user_by_email(store.as_ref(), email).await?;
+            store
+                .find_account(user.business_id, number)
+                .await?
+                .ok_or_else(|| anyhow!("{email} has no account {number}"))?
+        }
+        None => {
+            let mut found = store.find_accounts_by_number(number).await?;
+            match found.len() {
+                0 => return Err(anyhow!("no account with number {number}")),
+                1 => found.remove(0),
+                _ => {
+                    return Err(anyhow!(
+                        "several businesses have account {number}; say which with --email"
+                    ))
+                }
+            }
+        }
+    };
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(size);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {elapsed} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let reader = bar.wrap_read(file);
+    let progress = bar.clone();
+    let report = import_canonical_csv(store.as_ref(), &account, reader, move |r| {
+        progress.set_message(format!(
+            "{} created, {} duplicates, {} rejected",
+            r.created, r.duplicates, r.rejected_count
+        ));
+    })
+    .await?;
+    bar.finish_and_clear();
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    if report.rejected_count > 0 {
+        eprintln!(
+            "{} line(s) rejected; the rest is imported. Fix them and import again: stored lines are skipped as duplicates.",
+            report.rejected_count
+        );
+        return Ok(ExitCode::from(EXIT_SOME_REJECTED));
+    }
+    Ok(ExitCode::SUCCESS)
+}

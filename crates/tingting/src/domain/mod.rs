@@ -1,0 +1,38 @@
+//! Domain types: values that parse rather than validate, and the records the rest of the
+//! service passes around. Nothing here does I/O.
+
+pub mod account;
+pub mod api_key;
+pub mod bank;
+pub mod email;
+pub mod time;
+pub mod transaction;
+
+pub use account::{AccountNumber, AccountTotals, BankAccount, NewBankAccount};
+pub use api_key::{ApiKeyRecord, ApiKeySecret, Principal};
+pub use bank::{Bank, BankDirectory};
+pub use email::Email;
+pub use transaction::{IngestOutcome, NewTransaction, Transaction};
+
+/// Identifier of a business: the tenant every owned row carries.
+pub type BusinessId = i64;
+
+/// A business (tenant) and its display name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Business {
+    /// Business id.
+    pub id: BusinessId,
+    /// Display name, e.g. `Cửa hàng Hoa Sen`.
+    pub name: String,
+}
+
+/// A person who owns or operates a business.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// User id.
+    pub id: i64,
+    /// The business the user belongs to.
+    pub business_id: BusinessId,
+    /// Login e-mail, lower-cased.
+    pub email: String,
+}

@@ -1,0 +1,94 @@
+//! Extractors that answer their failures in the envelope: credentials, JSON bodies, path ids.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+use super::AppState;
+use crate::domain::api_key;
+use crate::domain::Principal;
+
+/// The authenticated caller: `Authorization: Apikey <key>` (scheme case-insensitive).
+#[derive(Debug, Clone, Copy)]
+pub struct Auth(pub Principal);
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let value = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(ApiError::unauthorized)?;
+        let (scheme, key) = value
+            .trim()
+            .split_once(char::is_whitespace)
+            .ok_or_else(ApiError::unauthorized)?;
+        let key = key.trim();
+        if !scheme.eq_ignore_ascii_case("apikey") || key.is_empty() {
+            return Err(ApiError::unauthorized());
+        }
+        let principal = state
+            .store
+            .authenticate_api_key(&api_key::digest(key))
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        Ok(Auth(principal))
+    }
+}
+
+/// A JSON body: any content type, size-limited, with errors naming the path of the bad field.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "Request body too large (limit 1 MiB)",
+                )
+            } else {
+                ApiError::bad_request("could not read the request body")
+            }
+        })?;
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if path == "." || path.is_empty() {
+                ApiError::bad_request(format!("invalid JSON body: {inner}"))
+            } else {
+                ApiError::bad_request(format!("invalid JSON body at {path}: {inner}"))
+            }
+        })?;
+        Ok(Json(value))
+    }
+}
+
+/// A numeric id in the path; anything else is a 400 naming the parameter.
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::bad_request("id must be a positive integer"))?;
+        raw.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(Id)
+            .ok_or_else(|| {
+                ApiError::bad_request(format!("id must be a positive integer, got {raw:?}"))
+            })
+    }
+}

@@ -1,0 +1,95 @@
+//! The HTTP API: Casso's v2 routes and ours, with the middleware every request passes.
+
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod params;
+pub mod routes;
+pub mod views;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request, StatusCode};
+use axum::routing::{get, post};
+use axum::Router;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::domain::BankDirectory;
+use crate::storage::Store;
+use error::ApiError;
+
+/// Largest request body accepted: 1 MiB (413 beyond).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Longest a request may take before it is answered with a timeout.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// The bank directory.
+    pub banks: &'static BankDirectory,
+}
+
+/// The application: routes plus middleware (request ids, tracing, body limit, timeout, panic
+/// catching, envelope for every error).
+pub fn router(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let api = Router::new()
+        .route("/v2/userInfo", get(routes::user_info::user_info))
+        .route("/v2/transactions", get(routes::transactions::list))
+        .route("/v2/transactions/{id}", get(routes::transactions::get))
+        .route("/v2/accounts", get(routes::accounts::list))
+        .route("/v2/accounts/{id}", get(routes::accounts::get))
+        .route(
+            "/v2/accounts/{id}/transactions",
+            get(routes::accounts::transactions),
+        )
+        .route("/v2/ingest", post(routes::ingest::ingest))
+        .route("/healthz", get(routes::health::healthz))
+        .route("/openapi.json", get(openapi::serve))
+        .fallback(|| async { ApiError::not_found("Not found") })
+        .with_state(state);
+    api.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+            .layer(
+                TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                    let id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                }),
+            )
+            .layer(PropagateRequestIdLayer::new(request_id))
+            .layer(axum::middleware::map_response(error::envelope_errors))
+            .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+            .layer(CatchPanicLayer::new())
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::SERVICE_UNAVAILABLE,
+                REQUEST_TIMEOUT,
+            ))
+            .layer(DefaultBodyLimit::max(BODY_LIMIT)),
+    )
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then drains requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,48 @@
+//! The OpenAPI document, generated from the handlers and views, served at `/openapi.json`.
+
+use axum::Json;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::routes;
+
+/// The API description.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "tingting", description = "Casso-compatible bank-transaction API (v2), self-hosted."),
+    paths(
+        routes::user_info::user_info,
+        routes::transactions::list,
+        routes::transactions::get,
+        routes::accounts::list,
+        routes::accounts::get,
+        routes::accounts::transactions,
+        routes::ingest::ingest,
+        routes::health::healthz,
+    ),
+    modifiers(&ApiKeyAuth),
+    tags((name = "casso", description = "Casso v2 compatible"),
+         (name = "tingting", description = "tingting extensions"),
+         (name = "operations", description = "Operations"))
+)]
+pub struct ApiDoc;
+
+struct ApiKeyAuth;
+
+impl Modify for ApiKeyAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "apikey",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Authorization",
+                "`Apikey <key>` (scheme case-insensitive)",
+            ))),
+        );
+    }
+}
+
+/// `GET /openapi.json`.
+pub async fn serve() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,7 @@
+//! HTTP handlers, one module per resource.
+
+pub mod accounts;
+pub mod health;
+pub mod ingest;
+pub mod transactions;
+pub mod user_info;

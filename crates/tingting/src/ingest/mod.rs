@@ -1,0 +1,78 @@
+//! Ingest: the single door every feed uses. It normalizes and validates incoming transactions,
+//! then stores them (deduplicated) in one database transaction through [`Store::ingest`].
+
+pub mod csv_import;
+
+use crate::domain::transaction::FieldError;
+use crate::domain::{BankAccount, BusinessId, IngestOutcome, NewTransaction};
+use crate::storage::{Store, StoreError};
+
+/// Why a batch was not ingested.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The business has no account with that number.
+    #[error("unknown account {0}")]
+    UnknownAccount(String),
+    /// An item is invalid; nothing of the batch was stored.
+    #[error("transactions[{index}].{}: {}", .error.field, .error.message)]
+    Invalid {
+        /// Position of the item in the batch.
+        index: usize,
+        /// What is wrong.
+        error: FieldError,
+    },
+    /// Storage failed; nothing of the batch was stored.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Trims the text fields of a transaction as every feed expects.
+pub fn normalize(mut t: NewTransaction) -> NewTransaction {
+    for field in [
+        &mut t.description,
+        &mut t.reference,
+        &mut t.counterparty_name,
+        &mut t.counterparty_account,
+        &mut t.counterparty_bank_id,
+        &mut t.counterparty_bank,
+        &mut t.virtual_account,
+        &mut t.virtual_account_name,
+        &mut t.payment_channel,
+    ] {
+        let trimmed = field.trim();
+        if trimmed.len() != field.len() {
+            *field = trimmed.to_string();
+        }
+    }
+    t
+}
+
+/// Normalizes and validates a batch, then stores it for `account` in one database transaction.
+/// Either every item is stored (or recognised as a duplicate) or none is.
+pub async fn ingest_batch(
+    store: &dyn Store,
+    business_id: BusinessId,
+    account: &BankAccount,
+    batch: Vec<NewTransaction>,
+) -> Result<Vec<IngestOutcome>, IngestError> {
+    let batch: Vec<NewTransaction> = batch.into_iter().map(normalize).collect();
+    for (index, t) in batch.iter().enumerate() {
+        t.validate()
+            .map_err(|error| IngestError::Invalid { index, error })?;
+    }
+    Ok(store.ingest(business_id, account.id, &batch).await?)
+}
+
+/// Resolves a business's account by number, then ingests the batch into it.
+pub async fn ingest_into_number(
+    store: &dyn Store,
+    business_id: BusinessId,
+    account_number: &str,
+    batch: Vec<NewTransaction>,
+) -> Result<Vec<IngestOutcome>, IngestError> {
+    let account = store
+        .find_account(business_id, account_number.trim())
+        .await?
+        .ok_or_else(|| IngestError::UnknownAccount(account_number.trim().to_string()))?;
+    ingest_batch(store, business_id, &account, batch).await
+}

@@ -1,0 +1,5 @@
+//! The `tingting` binary.
+
+fn main() -> std::process::ExitCode {
+    tingting::cli::main()
+}

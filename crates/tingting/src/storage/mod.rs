@@ -1,0 +1,269 @@
+//! Storage: one trait, [`Store`], with a SQLite and a PostgreSQL implementation sharing their SQL.
+//!
+//! Every query on business-owned rows filters on `business_id` (tenant isolation, and the key a
+//! distributed PostgreSQL would shard on). The few operator-level lookups that cannot know the
+//! business yet (credential digest, login e-mail, revoking a key by id) say so in their docs.
+
+mod postgres;
+mod sql;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::domain::{
+    AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Email, IngestOutcome,
+    NewBankAccount, NewTransaction, Principal, Transaction, User,
+};
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+/// Storage failures, classified for callers.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule was broken (duplicate e-mail, account number, ...).
+    #[error("{0}")]
+    Conflict(String),
+    /// The database could not be reached or answered with an I/O-level failure.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// Anything else the database reported.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Migrations failed.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    /// Classifies a driver error: connection-level failures become [`StoreError::Unavailable`].
+    pub(crate) fn from_sqlx(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::WorkerCrashed => StoreError::Unavailable(e.to_string()),
+            other => StoreError::Database(other),
+        }
+    }
+}
+
+/// Result of storage operations.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Sort order of transaction listings (by booking time, then id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortOrder {
+    /// Oldest first (Casso's default).
+    #[default]
+    Asc,
+    /// Newest first.
+    Desc,
+}
+
+/// A page request over a business's transactions. Dates are Vietnam-local days (see
+/// [`crate::domain::time`]); both ends are inclusive.
+#[derive(Debug, Clone)]
+pub struct TransactionQuery {
+    /// Restrict to one account of the business.
+    pub account_id: Option<i64>,
+    /// First day included.
+    pub from_day: i64,
+    /// Last day included.
+    pub to_day: i64,
+    /// Sort order.
+    pub sort: SortOrder,
+    /// Rows to skip.
+    pub offset: i64,
+    /// Rows to return.
+    pub limit: i64,
+}
+
+/// One page of transactions and the total matching the query.
+#[derive(Debug, Clone)]
+pub struct TransactionPage {
+    /// The rows of this page.
+    pub records: Vec<Transaction>,
+    /// How many transactions match in all.
+    pub total: i64,
+}
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file.
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+/// Everything tingting persists.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Which backend this is.
+    fn backend(&self) -> Backend;
+
+    /// Checks that the database answers.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Creates a business and its owner. Fails with `Conflict` when the e-mail is taken.
+    async fn create_user(&self, email: &Email, business_name: &str) -> StoreResult<User>;
+
+    /// Finds a user by login e-mail (operator-level: e-mails are unique system-wide).
+    async fn find_user_by_email(&self, email: &Email) -> StoreResult<Option<User>>;
+
+    /// A user of a business.
+    async fn get_user(&self, business_id: BusinessId, user_id: i64) -> StoreResult<Option<User>>;
+
+    /// A business by id.
+    async fn get_business(&self, business_id: BusinessId) -> StoreResult<Option<Business>>;
+
+    /// Stores a new API key's digest for a user of a business.
+    async fn create_api_key(
+        &self,
+        business_id: BusinessId,
+        user_id: i64,
+        label: &str,
+        prefix: &str,
+        digest: &str,
+    ) -> StoreResult<ApiKeyRecord>;
+
+    /// A user's API keys, newest first, revoked ones included.
+    async fn list_api_keys(
+        &self,
+        business_id: BusinessId,
+        user_id: i64,
+    ) -> StoreResult<Vec<ApiKeyRecord>>;
+
+    /// Revokes a key by id (operator-level). Returns false when no active key has that id.
+    async fn revoke_api_key(&self, key_id: i64) -> StoreResult<bool>;
+
+    /// Resolves a presented key's digest to the business and user it acts for
+    /// (credential lookup: the business is not known before it).
+    async fn authenticate_api_key(&self, digest: &str) -> StoreResult<Option<Principal>>;
+
+    /// Adds a bank account. Fails with `Conflict` when the business already has that number.
+    async fn add_account(
+        &self,
+        business_id: BusinessId,
+        account: &NewBankAccount,
+    ) -> StoreResult<BankAccount>;
+
+    /// The business's accounts, oldest first.
+    async fn list_accounts(&self, business_id: BusinessId) -> StoreResult<Vec<BankAccount>>;
+
+    /// One account of the business.
+    async fn get_account(
+        &self,
+        business_id: BusinessId,
+        account_id: i64,
+    ) -> StoreResult<Option<BankAccount>>;
+
+    /// The business's account with that number.
+    async fn find_account(
+        &self,
+        business_id: BusinessId,
+        account_number: &str,
+    ) -> StoreResult<Option<BankAccount>>;
+
+    /// Accounts with that number in any business (operator-level, for the CLI's `import`).
+    async fn find_accounts_by_number(&self, account_number: &str) -> StoreResult<Vec<BankAccount>>;
+
+    /// Counts and sums over an account's transactions.
+    async fn account_totals(
+        &self,
+        business_id: BusinessId,
+        account_id: i64,
+    ) -> StoreResult<AccountTotals>;
+
+    /// Stores transactions of one account in one database transaction: new ones are inserted
+    /// (with their daily totals and the account balance), duplicates are reported with the id
+    /// already stored. Outcomes are in input order.
+    async fn ingest(
+        &self,
+        business_id: BusinessId,
+        account_id: i64,
+        transactions: &[NewTransaction],
+    ) -> StoreResult<Vec<IngestOutcome>>;
+
+    /// A page of the business's transactions.
+    async fn list_transactions(
+        &self,
+        business_id: BusinessId,
+        query: &TransactionQuery,
+    ) -> StoreResult<TransactionPage>;
+
+    /// One transaction of the business.
+    async fn get_transaction(
+        &self,
+        business_id: BusinessId,
+        id: i64,
+    ) -> StoreResult<Option<Transaction>>;
+}
+
+/// A database URL as accepted on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite:PATH` or `sqlite://PATH`, relative or absolute.
+    Sqlite(std::path::PathBuf),
+    /// `postgres://...` or `postgresql://...`.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Parses a database URL.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        if let Some(rest) = url.strip_prefix("sqlite:") {
+            let path = rest.strip_prefix("//").unwrap_or(rest);
+            if path.is_empty() {
+                return Err(format!("database URL {url:?} has no file path"));
+            }
+            Ok(Self::Sqlite(path.into()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url.to_string()))
+        } else {
+            Err(format!(
+                "unsupported database URL {url:?}: use sqlite:PATH, sqlite://PATH or postgres://..."
+            ))
+        }
+    }
+}
+
+/// Opens the database behind `url` and brings its schema up to date.
+pub async fn connect(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    let store: Arc<dyn Store> = match DatabaseUrl::parse(url).map_err(anyhow::Error::msg)? {
+        DatabaseUrl::Sqlite(path) => Arc::new(SqliteStore::open(&path).await?),
+        DatabaseUrl::Postgres(url) => Arc::new(PgStore::open(&url).await?),
+    };
+    Ok(store)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DatabaseUrl;
+
+    #[test]
+    fn parses_database_urls() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:tingting.db").unwrap(),
+            DatabaseUrl::Sqlite("tingting.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/t.db").unwrap(),
+            DatabaseUrl::Sqlite("data/t.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///var/lib/t.db").unwrap(),
+            DatabaseUrl::Sqlite("/var/lib/t.db".into())
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://u@h/db").unwrap(),
+            DatabaseUrl::Postgres(_)
+        ));
+        assert!(DatabaseUrl::parse("mysql://x").is_err());
+        assert!(DatabaseUrl::parse("sqlite:").is_err());
+    }
+}

@@ -1,0 +1,39 @@
+//! The scale-out backend: PostgreSQL.
+
+use std::time::Duration;
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{PgPool, Postgres, Transaction as SqlxTransaction};
+
+use super::sql::{self, impl_store};
+use super::{SortOrder, StoreError, StoreResult, TransactionPage, TransactionQuery};
+use crate::domain::time::{day_start_ms, now_ms, vn_day};
+use crate::domain::{
+    AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Email, IngestOutcome,
+    NewBankAccount, NewTransaction, Principal, Transaction, User,
+};
+
+/// PostgreSQL-backed [`super::Store`].
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects and runs the migrations.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(url)
+            .await
+            .map_err(StoreError::from_sqlx)?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    async fn begin_write(&self) -> StoreResult<SqlxTransaction<'static, Postgres>> {
+        self.pool.begin().await.map_err(StoreError::from_sqlx)
+    }
+}
+
+impl_store!(PgStore, super::Backend::Postgres);

@@ -1,0 +1,586 @@
+//! The SQL both backends share. Placeholders are `$N`, which SQLite and PostgreSQL both accept;
+//! the statements use only what both dialects have (`RETURNING`, `ON CONFLICT`, `excluded`).
+//!
+//! [`impl_store!`] expands the one implementation of [`super::Store`] for each backend's
+//! concrete sqlx types; a backend supplies `self.pool` (reads) and `self.begin_write()` (a write
+//! transaction, `BEGIN IMMEDIATE` on SQLite).
+
+use crate::domain::{AccountTotals, ApiKeyRecord, BankAccount, NewTransaction, Transaction, User};
+
+/// Columns of `transactions` in the order [`TransactionRow`] reads them.
+pub(super) const TRANSACTION_COLUMNS: &str = "id, business_id, account_id, amount, booked_at, \
+    description, reference, running_balance, counterparty_name, counterparty_account, \
+    counterparty_bank_id, counterparty_bank, virtual_account, virtual_account_name, \
+    payment_channel, source, raw, created_at";
+
+pub(super) const INSERT_TRANSACTION: &str = "INSERT INTO transactions (business_id, account_id, \
+    amount, booked_at, description, reference, running_balance, counterparty_name, \
+    counterparty_account, counterparty_bank_id, counterparty_bank, virtual_account, \
+    virtual_account_name, payment_channel, source, raw, dedup_key, created_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+    ON CONFLICT (business_id, account_id, dedup_key) DO NOTHING RETURNING id";
+
+pub(super) const FIND_BY_DEDUP_KEY: &str = "SELECT id FROM transactions \
+    WHERE business_id = $1 AND account_id = $2 AND dedup_key = $3";
+
+pub(super) const ADD_DAILY_TOTAL: &str = "INSERT INTO daily_totals (business_id, account_id, day, \
+    txn_count, credit_count, credit_amount, debit_count, debit_amount) \
+    VALUES ($1, $2, $3, 1, $4, $5, $6, $7) \
+    ON CONFLICT (business_id, account_id, day) DO UPDATE SET \
+    txn_count = daily_totals.txn_count + 1, \
+    credit_count = daily_totals.credit_count + excluded.credit_count, \
+    credit_amount = daily_totals.credit_amount + excluded.credit_amount, \
+    debit_count = daily_totals.debit_count + excluded.debit_count, \
+    debit_amount = daily_totals.debit_amount + excluded.debit_amount";
+
+pub(super) const UPDATE_BALANCE: &str = "UPDATE bank_accounts SET balance = $1, balance_at = $2 \
+    WHERE business_id = $3 AND id = $4 AND (balance_at IS NULL OR balance_at <= $2)";
+
+pub(super) const ACCOUNT_COLUMNS: &str =
+    "id, business_id, bank_bin, account_number, account_name, balance, created_at";
+
+pub(super) const API_KEY_COLUMNS: &str =
+    "id, business_id, user_id, label, prefix, created_at, revoked_at";
+
+/// The page query for a listing: account filter and sort order pick one of four statements.
+pub(super) fn list_transactions_sql(by_account: bool, desc: bool) -> String {
+    let account = if by_account {
+        " AND account_id = $6"
+    } else {
+        ""
+    };
+    let dir = if desc { "DESC" } else { "ASC" };
+    format!(
+        "SELECT {TRANSACTION_COLUMNS} FROM transactions \
+         WHERE business_id = $1 AND booked_at >= $2 AND booked_at < $3{account} \
+         ORDER BY booked_at {dir}, id {dir} LIMIT $4 OFFSET $5"
+    )
+}
+
+/// The count matching a listing, summed from `daily_totals` rather than scanning rows.
+pub(super) fn count_transactions_sql(by_account: bool) -> String {
+    let account = if by_account {
+        " AND account_id = $4"
+    } else {
+        ""
+    };
+    format!(
+        "SELECT CAST(COALESCE(SUM(txn_count), 0) AS BIGINT) FROM daily_totals \
+         WHERE business_id = $1 AND day >= $2 AND day <= $3{account}"
+    )
+}
+
+pub(super) const ACCOUNT_TOTALS: &str = "SELECT \
+    CAST(COALESCE(SUM(credit_count), 0) AS BIGINT), CAST(COALESCE(SUM(credit_amount), 0) AS BIGINT), \
+    CAST(COALESCE(SUM(debit_count), 0) AS BIGINT), CAST(COALESCE(SUM(debit_amount), 0) AS BIGINT), \
+    MIN(day), MAX(day) FROM daily_totals WHERE business_id = $1 AND account_id = $2";
+
+/// A `transactions` row as read.
+#[derive(sqlx::FromRow)]
+pub(super) struct TransactionRow {
+    id: i64,
+    business_id: i64,
+    account_id: i64,
+    amount: i64,
+    booked_at: i64,
+    description: String,
+    reference: String,
+    running_balance: Option<i64>,
+    counterparty_name: String,
+    counterparty_account: String,
+    counterparty_bank_id: String,
+    counterparty_bank: String,
+    virtual_account: String,
+    virtual_account_name: String,
+    payment_channel: String,
+    source: String,
+    raw: String,
+    created_at: i64,
+}
+
+impl From<TransactionRow> for Transaction {
+    fn from(r: TransactionRow) -> Self {
+        Transaction {
+            id: r.id,
+            business_id: r.business_id,
+            account_id: r.account_id,
+            created_at: r.created_at,
+            fields: NewTransaction {
+                amount: r.amount,
+                booked_at: r.booked_at,
+                description: r.description,
+                reference: r.reference,
+                running_balance: r.running_balance,
+                counterparty_name: r.counterparty_name,
+                counterparty_account: r.counterparty_account,
+                counterparty_bank_id: r.counterparty_bank_id,
+                counterparty_bank: r.counterparty_bank,
+                virtual_account: r.virtual_account,
+                virtual_account_name: r.virtual_account_name,
+                payment_channel: r.payment_channel,
+                source: r.source,
+                raw: r.raw,
+            },
+        }
+    }
+}
+
+/// A `bank_accounts` row as read.
+#[derive(sqlx::FromRow)]
+pub(super) struct AccountRow {
+    id: i64,
+    business_id: i64,
+    bank_bin: i64,
+    account_number: String,
+    account_name: Option<String>,
+    balance: Option<i64>,
+    created_at: i64,
+}
+
+impl From<AccountRow> for BankAccount {
+    fn from(r: AccountRow) -> Self {
+        BankAccount {
+            id: r.id,
+            business_id: r.business_id,
+            bank_bin: u32::try_from(r.bank_bin).unwrap_or_default(),
+            account_number: r.account_number,
+            account_name: r.account_name,
+            balance: r.balance,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// An `api_keys` row as read.
+#[derive(sqlx::FromRow)]
+pub(super) struct ApiKeyRow {
+    id: i64,
+    business_id: i64,
+    user_id: i64,
+    label: String,
+    prefix: String,
+    created_at: i64,
+    revoked_at: Option<i64>,
+}
+
+impl From<ApiKeyRow> for ApiKeyRecord {
+    fn from(r: ApiKeyRow) -> Self {
+        ApiKeyRecord {
+            id: r.id,
+            business_id: r.business_id,
+            user_id: r.user_id,
+            label: r.label,
+            prefix: r.prefix,
+            created_at: r.created_at,
+            revoked_at: r.revoked_at,
+        }
+    }
+}
+
+/// A `users` row as read.
+#[derive(sqlx::FromRow)]
+pub(super) struct UserRow {
+    id: i64,
+    business_id: i64,
+    email: String,
+}
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> Self {
+        User {
+            id: r.id,
+            business_id: r.business_id,
+            email: r.email,
+        }
+    }
+}
+
+/// Builds [`AccountTotals`] from the [`ACCOUNT_TOTALS`] row.
+pub(super) fn account_totals(row: (i64, i64, i64, i64, Option<i64>, Option<i64>)) -> AccountTotals {
+    AccountTotals {
+        credit_count: row.0,
+        credit_amount: row.1,
+        debit_count: row.2,
+        debit_amount: row.3,
+        first_day: row.4,
+        last_day: row.5,
+    }
+}
+
+/// Maps a unique-constraint violation to [`super::StoreError::Conflict`] with `message`.
+pub(super) fn conflict_or(e: sqlx::Error, message: impl FnOnce() -> String) -> super::StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            super::StoreError::Conflict(message())
+        }
+        _ => super::StoreError::from_sqlx(e),
+    }
+}
+
+/// Implements [`super::Store`] for a backend type with fields `pool` and method `begin_write`.
+macro_rules! impl_store {
+    ($store:ty, $backend:expr) => {
+        #[async_trait::async_trait]
+        impl $crate::storage::Store for $store {
+            fn backend(&self) -> $crate::storage::Backend {
+                $backend
+            }
+
+            async fn ping(&self) -> StoreResult<()> {
+                sqlx::query("SELECT 1")
+                    .execute(&self.pool)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                Ok(())
+            }
+
+            async fn create_user(&self, email: &Email, business_name: &str) -> StoreResult<User> {
+                let now = now_ms();
+                let mut tx = self.begin_write().await?;
+                let business_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO businesses (name, created_at) VALUES ($1, $2) RETURNING id",
+                )
+                .bind(business_name)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO users (business_id, email, created_at) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(business_id)
+                .bind(email.as_str())
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| sql::conflict_or(e, || format!("a user with email {email} already exists")))?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(User { id, business_id, email: email.as_str().to_string() })
+            }
+
+            async fn find_user_by_email(&self, email: &Email) -> StoreResult<Option<User>> {
+                let row: Option<sql::UserRow> =
+                    sqlx::query_as("SELECT id, business_id, email FROM users WHERE email = $1")
+                        .bind(email.as_str())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn get_user(&self, business_id: BusinessId, user_id: i64) -> StoreResult<Option<User>> {
+                let row: Option<sql::UserRow> = sqlx::query_as(
+                    "SELECT id, business_id, email FROM users WHERE business_id = $1 AND id = $2",
+                )
+                .bind(business_id)
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn get_business(&self, business_id: BusinessId) -> StoreResult<Option<Business>> {
+                let row: Option<(i64, String)> =
+                    sqlx::query_as("SELECT id, name FROM businesses WHERE id = $1")
+                        .bind(business_id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                Ok(row.map(|(id, name)| Business { id, name }))
+            }
+
+            async fn create_api_key(
+                &self,
+                business_id: BusinessId,
+                user_id: i64,
+                label: &str,
+                prefix: &str,
+                digest: &str,
+            ) -> StoreResult<ApiKeyRecord> {
+                let mut tx = self.begin_write().await?;
+                let row: sql::ApiKeyRow = sqlx::query_as(&format!(
+                    "INSERT INTO api_keys (business_id, user_id, label, prefix, token_hash, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING {}",
+                    sql::API_KEY_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(user_id)
+                .bind(label)
+                .bind(prefix)
+                .bind(digest)
+                .bind(now_ms())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| sql::conflict_or(e, || "API key collision; try again".to_string()))?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(row.into())
+            }
+
+            async fn list_api_keys(
+                &self,
+                business_id: BusinessId,
+                user_id: i64,
+            ) -> StoreResult<Vec<ApiKeyRecord>> {
+                let rows: Vec<sql::ApiKeyRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM api_keys WHERE business_id = $1 AND user_id = $2 ORDER BY id DESC",
+                    sql::API_KEY_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn revoke_api_key(&self, key_id: i64) -> StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+                )
+                .bind(now_ms())
+                .bind(key_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn authenticate_api_key(&self, digest: &str) -> StoreResult<Option<Principal>> {
+                let row: Option<(i64, i64)> = sqlx::query_as(
+                    "SELECT business_id, user_id FROM api_keys WHERE token_hash = $1 AND revoked_at IS NULL",
+                )
+                .bind(digest)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(row.map(|(business_id, user_id)| Principal { business_id, user_id }))
+            }
+
+            async fn add_account(
+                &self,
+                business_id: BusinessId,
+                account: &NewBankAccount,
+            ) -> StoreResult<BankAccount> {
+                let mut tx = self.begin_write().await?;
+                let row: sql::AccountRow = sqlx::query_as(&format!(
+                    "INSERT INTO bank_accounts (business_id, bank_bin, account_number, account_name, created_at) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING {}",
+                    sql::ACCOUNT_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(i64::from(account.bank_bin))
+                .bind(account.account_number.as_str())
+                .bind(account.account_name.as_deref())
+                .bind(now_ms())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| {
+                    sql::conflict_or(e, || {
+                        format!(
+                            "the business already has account number {}",
+                            account.account_number.as_str()
+                        )
+                    })
+                })?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(row.into())
+            }
+
+            async fn list_accounts(&self, business_id: BusinessId) -> StoreResult<Vec<BankAccount>> {
+                let rows: Vec<sql::AccountRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM bank_accounts WHERE business_id = $1 ORDER BY id",
+                    sql::ACCOUNT_COLUMNS
+                ))
+                .bind(business_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn get_account(
+                &self,
+                business_id: BusinessId,
+                account_id: i64,
+            ) -> StoreResult<Option<BankAccount>> {
+                let row: Option<sql::AccountRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM bank_accounts WHERE business_id = $1 AND id = $2",
+                    sql::ACCOUNT_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn find_account(
+                &self,
+                business_id: BusinessId,
+                account_number: &str,
+            ) -> StoreResult<Option<BankAccount>> {
+                let row: Option<sql::AccountRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM bank_accounts WHERE business_id = $1 AND account_number = $2",
+                    sql::ACCOUNT_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(account_number)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn find_accounts_by_number(&self, account_number: &str) -> StoreResult<Vec<BankAccount>> {
+                let rows: Vec<sql::AccountRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM bank_accounts WHERE account_number = $1 ORDER BY id",
+                    sql::ACCOUNT_COLUMNS
+                ))
+                .bind(account_number)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn account_totals(
+                &self,
+                business_id: BusinessId,
+                account_id: i64,
+            ) -> StoreResult<AccountTotals> {
+                let row = sqlx::query_as(sql::ACCOUNT_TOTALS)
+                    .bind(business_id)
+                    .bind(account_id)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                Ok(sql::account_totals(row))
+            }
+
+            async fn ingest(
+                &self,
+                business_id: BusinessId,
+                account_id: i64,
+                transactions: &[NewTransaction],
+            ) -> StoreResult<Vec<IngestOutcome>> {
+                let now = now_ms();
+                let mut outcomes = Vec::with_capacity(transactions.len());
+                let mut tx = self.begin_write().await?;
+                for t in transactions {
+                    let key = t.dedup_key();
+                    let inserted: Option<i64> = sqlx::query_scalar(sql::INSERT_TRANSACTION)
+                        .bind(business_id)
+                        .bind(account_id)
+                        .bind(t.amount)
+                        .bind(t.booked_at)
+                        .bind(&t.description)
+                        .bind(&t.reference)
+                        .bind(t.running_balance)
+                        .bind(&t.counterparty_name)
+                        .bind(&t.counterparty_account)
+                        .bind(&t.counterparty_bank_id)
+                        .bind(&t.counterparty_bank)
+                        .bind(&t.virtual_account)
+                        .bind(&t.virtual_account_name)
+                        .bind(&t.payment_channel)
+                        .bind(&t.source)
+                        .bind(&t.raw)
+                        .bind(&key)
+                        .bind(now)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                    let Some(id) = inserted else {
+                        let id: i64 = sqlx::query_scalar(sql::FIND_BY_DEDUP_KEY)
+                            .bind(business_id)
+                            .bind(account_id)
+                            .bind(&key)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(StoreError::from_sqlx)?;
+                        outcomes.push(IngestOutcome { id, created: false });
+                        continue;
+                    };
+                    let (credit, debit) = if t.amount > 0 { (t.amount, 0) } else { (0, -t.amount) };
+                    sqlx::query(sql::ADD_DAILY_TOTAL)
+                        .bind(business_id)
+                        .bind(account_id)
+                        .bind(vn_day(t.booked_at))
+                        .bind(i64::from(credit > 0))
+                        .bind(credit)
+                        .bind(i64::from(debit > 0))
+                        .bind(debit)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                    if let Some(balance) = t.running_balance {
+                        sqlx::query(sql::UPDATE_BALANCE)
+                            .bind(balance)
+                            .bind(t.booked_at)
+                            .bind(business_id)
+                            .bind(account_id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(StoreError::from_sqlx)?;
+                    }
+                    outcomes.push(IngestOutcome { id, created: true });
+                }
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(outcomes)
+            }
+
+            async fn list_transactions(
+                &self,
+                business_id: BusinessId,
+                query: &TransactionQuery,
+            ) -> StoreResult<TransactionPage> {
+                let by_account = query.account_id.is_some();
+                let page_sql = sql::list_transactions_sql(by_account, query.sort == SortOrder::Desc);
+                let mut page = sqlx::query_as::<_, sql::TransactionRow>(&page_sql)
+                    .bind(business_id)
+                    .bind(day_start_ms(query.from_day))
+                    .bind(day_start_ms(query.to_day + 1))
+                    .bind(query.limit)
+                    .bind(query.offset);
+                let count_sql = sql::count_transactions_sql(by_account);
+                let mut count = sqlx::query_scalar::<_, i64>(&count_sql)
+                    .bind(business_id)
+                    .bind(query.from_day)
+                    .bind(query.to_day);
+                if let Some(account_id) = query.account_id {
+                    page = page.bind(account_id);
+                    count = count.bind(account_id);
+                }
+                let rows = page.fetch_all(&self.pool).await.map_err(StoreError::from_sqlx)?;
+                let total = count.fetch_one(&self.pool).await.map_err(StoreError::from_sqlx)?;
+                Ok(TransactionPage {
+                    records: rows.into_iter().map(Into::into).collect(),
+                    total,
+                })
+            }
+
+            async fn get_transaction(
+                &self,
+                business_id: BusinessId,
+                id: i64,
+            ) -> StoreResult<Option<Transaction>> {
+                let row: Option<sql::TransactionRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM transactions WHERE business_id = $1 AND id = $2",
+                    sql::TRANSACTION_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(row.map(Into::into))
+            }
+        }
+    };
+}
+
+pub(super) use impl_store;

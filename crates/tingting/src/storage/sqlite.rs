@@ -1,0 +1,63 @@
+//! The embedded backend: one SQLite file in WAL mode.
+//!
+//! Reads use a small pool; writes go through a single-connection pool and start with
+//! `BEGIN IMMEDIATE`, so writers queue in-process instead of spinning on `SQLITE_BUSY`, and the
+//! busy timeout covers other processes (the CLI) writing the same file.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction as SqlxTransaction};
+
+use super::sql::{self, impl_store};
+use super::{SortOrder, StoreError, StoreResult, TransactionPage, TransactionQuery};
+use crate::domain::time::{day_start_ms, now_ms, vn_day};
+use crate::domain::{
+    AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Email, IngestOutcome,
+    NewBankAccount, NewTransaction, Principal, Transaction, User,
+};
+
+/// How long a statement waits for another process's write lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// SQLite-backed [`super::Store`].
+pub struct SqliteStore {
+    pool: SqlitePool,
+    writer: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database file and runs the migrations.
+    pub async fn open(path: &Path) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .map_err(StoreError::from_sqlx)?;
+        sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.read_only(true))
+            .await
+            .map_err(StoreError::from_sqlx)?;
+        Ok(Self { pool, writer })
+    }
+
+    async fn begin_write(&self) -> StoreResult<SqlxTransaction<'static, Sqlite>> {
+        self.writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(StoreError::from_sqlx)
+    }
+}
+
+impl_store!(SqliteStore, super::Backend::Sqlite);

@@ -132,15 +132,15 @@ pub fn instructions(seeded: &Seeded, database: &str, addr: SocketAddr) -> String
 pub fn generate(seed: u64, now: i64, count: usize, opening: i64) -> Vec<NewTransaction> {
     let mut rng = StdRng::seed_from_u64(0x7469_6e67 ^ seed);
     let first_day = vn_day(now) - DEMO_DAYS + 1;
-    let mut times: Vec<i64> = (0..count)
-        .map(|_| {
-            let day = first_day + rng.random_range(0..DEMO_DAYS);
-            // Shop hours, 07:00 to 22:00 Vietnam time.
-            day_start_ms(day) + rng.random_range(7 * 3_600_000..22 * 3_600_000)
-        })
-        .map(|t| (t / 1000) * 1000)
-        .filter(|t| *t <= now)
-        .collect();
+    let mut times: Vec<i64> = std::iter::repeat_with(|| {
+        let day = first_day + rng.random_range(0..DEMO_DAYS);
+        // Shop hours, 07:00 to 22:00 Vietnam time, whole seconds.
+        let t = day_start_ms(day) + rng.random_range(7 * 3_600_000..22 * 3_600_000);
+        (t / 1000) * 1000
+    })
+    .filter(|t| *t <= now)
+    .take(count)
+    .collect();
     times.sort_unstable();
     let mut balance = opening;
     let mut order: i64 = 1000 + rng.random_range(0..40);

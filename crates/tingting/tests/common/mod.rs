@@ -1,0 +1,340 @@
+//! Test harness shared by the integration tests: fresh databases on both backends, the real
+//! server on 127.0.0.1:0, an HTTP client, tenants with API keys, and the CLI binary.
+//!
+//! PostgreSQL is taken from `TINGTING_TEST_PG` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`); each test gets its own database, dropped
+//! afterwards. When PostgreSQL cannot be reached the PostgreSQL leg is skipped with a note on
+//! stderr, unless `TINGTING_TEST_REQUIRE_PG=1` (set by `.ci/run`) makes that a failure.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::Output;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::Executor;
+use tingting::domain::{AccountNumber, BankAccount, BankDirectory, Email, NewBankAccount, User};
+use tingting::http::{self, AppState};
+use tingting::storage::{self, Store};
+
+/// The backends every integration test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs an `async fn NAME(backend: Backend)` test on both backends, as `NAME::sqlite` and
+/// `NAME::postgres`.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::common::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::common::Backend::Postgres).await
+            }
+        }
+    )*};
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("TINGTING_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+/// Whether PostgreSQL answers (checked once per test binary).
+async fn postgres_available() -> bool {
+    static AVAILABLE: OnceLock<bool> = OnceLock::new();
+    if let Some(a) = AVAILABLE.get() {
+        return *a;
+    }
+    let ok = tokio::time::timeout(
+        Duration::from_secs(3),
+        PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&pg_admin_url()),
+    )
+    .await
+    .is_ok_and(|r| r.is_ok());
+    let first = AVAILABLE.set(ok).is_ok();
+    if !ok {
+        if std::env::var("TINGTING_TEST_REQUIRE_PG").as_deref() == Ok("1") {
+            panic!(
+                "PostgreSQL is required (TINGTING_TEST_REQUIRE_PG=1) but {} does not answer",
+                pg_admin_url()
+            );
+        }
+        if first {
+            // Written past the test harness's output capture, so the skip is always visible.
+            let _ = writeln!(
+                std::io::stderr(),
+                "NOTE: PostgreSQL at {} does not answer: the PostgreSQL leg of these tests is skipped",
+                pg_admin_url()
+            );
+        }
+    }
+    ok
+}
+
+/// A fresh, empty database; removed when dropped.
+pub struct TestDb {
+    pub url: String,
+    pub backend: Backend,
+    _dir: Option<tempfile::TempDir>,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    /// A new database, or None when the backend is PostgreSQL and it is not available.
+    pub async fn fresh(backend: Backend) -> Option<Self> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("tingting.db").display());
+                Some(Self {
+                    url,
+                    backend,
+                    _dir: Some(dir),
+                    pg_name: None,
+                })
+            }
+            Backend::Postgres => {
+                if !postgres_available().await {
+                    return None;
+                }
+                static COUNTER: AtomicU32 = AtomicU32::new(0);
+                let name = format!(
+                    "tingting_test_{}_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::Relaxed),
+                    rand_suffix()
+                );
+                let admin = PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect(&pg_admin_url())
+                    .await
+                    .expect("connect to PostgreSQL");
+                admin
+                    .execute(format!("CREATE DATABASE {name}").as_str())
+                    .await
+                    .expect("create test database");
+                admin.close().await;
+                let base = pg_admin_url();
+                let url = match base.rfind('/') {
+                    Some(i) if base[..i].contains("://") && base[i..].len() > 1 => {
+                        format!("{}/{name}", &base[..i])
+                    }
+                    _ => format!("{base}/{name}"),
+                };
+                Some(Self {
+                    url,
+                    backend,
+                    _dir: None,
+                    pg_name: Some(name),
+                })
+            }
+        }
+    }
+}
+
+fn rand_suffix() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0)
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(name) = self.pg_name.take() else {
+            return;
+        };
+        let admin = pg_admin_url();
+        // Drop runs inside the test's runtime; use a thread with its own runtime.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(async {
+                let pool = PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect(&admin)
+                    .await
+                    .ok()?;
+                pool.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                    .await
+                    .ok()?;
+                pool.close().await;
+                Some(())
+            })
+        })
+        .join();
+    }
+}
+
+/// A tenant: a user, their business, and an API key.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    pub user: User,
+    pub key: String,
+}
+
+/// The real server, in-process, on 127.0.0.1:0 over a fresh database.
+pub struct TestServer {
+    pub base: String,
+    pub store: Arc<dyn Store>,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+impl TestServer {
+    /// Starts a server, or returns None when the backend is unavailable (PostgreSQL skipped).
+    pub async fn start(backend: Backend) -> Option<Self> {
+        let db = TestDb::fresh(backend).await?;
+        let store = storage::connect(&db.url).await.expect("open test database");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("local addr");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let state = AppState {
+            store: store.clone(),
+            banks: BankDirectory::builtin(),
+        };
+        tokio::spawn(http::serve(listener, state, async move {
+            let _ = rx.await;
+        }));
+        Some(Self {
+            base: format!("http://{addr}"),
+            store,
+            client: reqwest::Client::new(),
+            db,
+            _shutdown: tx,
+        })
+    }
+
+    /// Creates a user with a business and an API key.
+    pub async fn tenant(&self, email: &str, business: &str) -> Tenant {
+        let user = self
+            .store
+            .create_user(&Email::parse(email).unwrap(), business)
+            .await
+            .expect("create user");
+        let key = tingting::keys::issue(self.store.as_ref(), &user, "test")
+            .await
+            .expect("key");
+        Tenant {
+            user,
+            key: key.expose().to_string(),
+        }
+    }
+
+    /// Adds a bank account (bank given as BIN, code or code name) to a tenant's business.
+    pub async fn account(&self, tenant: &Tenant, bank: &str, number: &str) -> BankAccount {
+        let bank = BankDirectory::builtin().resolve(bank).expect("known bank");
+        self.store
+            .add_account(
+                tenant.user.business_id,
+                &NewBankAccount {
+                    bank_bin: bank.bin,
+                    account_number: AccountNumber::parse(number).unwrap(),
+                    account_name: Some("NGUYEN VAN A".into()),
+                },
+            )
+            .await
+            .expect("add account")
+    }
+
+    /// GET with an API key; returns status and JSON body.
+    pub async fn get(&self, path: &str, key: &str) -> (u16, Value) {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("Authorization", format!("Apikey {key}"))
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.expect("JSON body"))
+    }
+
+    /// POST a JSON body with an API key; returns status and JSON body.
+    pub async fn post(&self, path: &str, key: &str, body: &Value) -> (u16, Value) {
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("Authorization", format!("Apikey {key}"))
+            .json(body)
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.expect("JSON body"))
+    }
+
+    /// Ingests transactions through `POST /v2/ingest`; panics unless it answers 200.
+    pub async fn ingest(&self, tenant: &Tenant, account: &str, items: Vec<Value>) -> Value {
+        let (status, body) = self
+            .post(
+                "/v2/ingest",
+                &tenant.key,
+                &serde_json::json!({"account": account, "transactions": items}),
+            )
+            .await;
+        assert_eq!(status, 200, "ingest failed: {body}");
+        body
+    }
+}
+
+/// Today's date in Vietnam, `YYYY-MM-DD`.
+pub fn vn_today() -> String {
+    tingting::domain::time::vn_today()
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// Runs the `tingting` binary with `--database url` and the given arguments.
+pub fn cli(database: &str, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tingting"))
+        .arg("--database")
+        .arg(database)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run tingting")
+}
+
+/// Polls `check` until it returns Some or the deadline passes.
+pub async fn eventually<T>(deadline: Duration, mut check: impl AsyncFnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(
+            start.elapsed() < deadline,
+            "condition not met within {deadline:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A temporary file with the given contents.
+pub fn temp_file(dir: &tempfile::TempDir, name: &str, contents: &str) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, contents).expect("write temp file");
+    path
+}

@@ -23,7 +23,7 @@ const MAX_PAGE: i64 = 10_000_000;
 #[into_params(parameter_in = Query)]
 #[allow(non_snake_case)]
 pub struct ListParams {
-    /// First day, `YYYY-MM-DD` (Vietnam time); default 7 days ago.
+    /// First day, `YYYY-MM-DD` (Vietnam time); default 7 days before `toDate`.
     pub fromDate: Option<String>,
     /// Last day included, `YYYY-MM-DD`; default today.
     pub toDate: Option<String>,
@@ -71,11 +71,12 @@ impl ListParams {
 
     /// Parses the parameters, `today` being the Vietnam-local date.
     pub fn parse(&self, today: NaiveDate) -> Result<Listing, ApiError> {
-        let default_from = today
-            .checked_sub_days(Days::new(DEFAULT_DAYS_BACK))
-            .unwrap_or(today);
-        let from = parse_date("fromDate", self.fromDate.as_deref(), default_from)?;
         let to = parse_date("toDate", self.toDate.as_deref(), today)?;
+        // Without fromDate the window is the 7 days up to toDate (up to today by default).
+        let default_from = to
+            .checked_sub_days(Days::new(DEFAULT_DAYS_BACK))
+            .unwrap_or(to);
+        let from = parse_date("fromDate", self.fromDate.as_deref(), default_from)?;
         if from > to {
             return Err(ApiError::bad_request(format!(
                 "fromDate ({from}) must not be after toDate ({to})"

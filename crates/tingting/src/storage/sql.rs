@@ -33,6 +33,12 @@ pub(super) const ADD_DAILY_TOTAL: &str = "INSERT INTO daily_totals (business_id,
     debit_count = daily_totals.debit_count + excluded.debit_count, \
     debit_amount = daily_totals.debit_amount + excluded.debit_amount";
 
+/// Locks the account row for the rest of a PostgreSQL ingest, so concurrent ingests into one
+/// account queue instead of deadlocking on each other's dedup keys and daily totals (SQLite
+/// writers are already serialized by `BEGIN IMMEDIATE`, and it has no `FOR UPDATE`).
+pub(super) const LOCK_ACCOUNT_PG: &str =
+    "SELECT id FROM bank_accounts WHERE business_id = $1 AND id = $2 FOR UPDATE";
+
 pub(super) const UPDATE_BALANCE: &str = "UPDATE bank_accounts SET balance = $1, balance_at = $2 \
     WHERE business_id = $3 AND id = $4 AND (balance_at IS NULL OR balance_at <= $2)";
 
@@ -470,6 +476,14 @@ macro_rules! impl_store {
                 let now = now_ms();
                 let mut outcomes = Vec::with_capacity(transactions.len());
                 let mut tx = self.begin_write().await?;
+                if self.backend() == $crate::storage::Backend::Postgres {
+                    sqlx::query(sql::LOCK_ACCOUNT_PG)
+                        .bind(business_id)
+                        .bind(account_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                }
                 for t in transactions {
                     let key = t.dedup_key();
                     let inserted: Option<i64> = sqlx::query_scalar(sql::INSERT_TRANSACTION)

@@ -5,6 +5,7 @@
 //! Casso v2 API and ours); [`cli`] (the `tingting` binary's commands).
 
 pub mod cli;
+pub mod delivery;
 pub mod demo;
 pub mod domain;
 pub mod http;

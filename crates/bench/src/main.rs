@@ -1,0 +1,523 @@
+//! `tingting-bench`: tingting's release-mode load generator for the read path.
+//!
+//! `tingting-bench read` generates a canonical CSV statement, imports it with the `tingting`
+//! CLI (timing it and sampling its peak RSS), starts `tingting serve`, drives
+//! `GET /v2/transactions` from keep-alive connections in a closed loop and prints throughput,
+//! latency percentiles and the server's memory. See `crates/bench/README.md`.
+
+mod csvgen;
+mod load;
+mod procfs;
+mod tingting;
+mod util;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use chrono::{Days, FixedOffset, NaiveDateTime, Utc};
+use clap::{Parser, Subcommand};
+use serde::{Deserialize, Serialize};
+
+use crate::tingting::Tingting;
+use crate::util::{mib, mib_bytes, parse_duration, secs, thousands};
+
+/// tingting's load generator.
+#[derive(Debug, Parser)]
+#[command(name = "tingting-bench", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Import a generated statement, then load `GET /v2/transactions` and report latency.
+    Read(ReadArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ReadArgs {
+    /// Rows in the generated statement.
+    #[arg(long, default_value_t = 1_000_000)]
+    rows: u64,
+    /// Concurrent keep-alive connections, each in a closed loop.
+    #[arg(long, default_value_t = 32)]
+    connections: usize,
+    /// Measured load duration (e.g. 30s, 2m).
+    #[arg(long, default_value = "30s", value_parser = parse_duration)]
+    duration: Duration,
+    /// Unmeasured warm-up before it.
+    #[arg(long, default_value = "3s", value_parser = parse_duration)]
+    warmup: Duration,
+    /// `pageSize` of each request.
+    #[arg(long, default_value_t = 100)]
+    page_size: u32,
+    /// Highest `page` requested (pages are drawn from 1..=N; lowered if windows hold fewer rows).
+    #[arg(long, default_value_t = 5)]
+    max_page: u32,
+    /// The tingting binary [default: target/release/tingting, else next to this binary].
+    #[arg(long)]
+    tingting: Option<PathBuf>,
+    /// Working directory for the CSV and the database [default: a new temporary directory].
+    #[arg(long)]
+    workdir: Option<PathBuf>,
+    /// Keep the working directory (to rerun with --skip-import).
+    #[arg(long)]
+    keep: bool,
+    /// Reuse the database of an earlier --keep run in --workdir (nothing is deleted afterwards).
+    #[arg(long, requires = "workdir")]
+    skip_import: bool,
+    /// Worker threads of the load generator's runtime.
+    #[arg(long, default_value_t = 1)]
+    client_threads: usize,
+    /// Seed of the data and request generators.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+/// What a kept working directory holds, in `bench.json`, for `--skip-import`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BenchState {
+    rows: u64,
+    email: String,
+    account_number: String,
+    api_key: String,
+    /// First and last row times, Vietnam local.
+    first_time: NaiveDateTime,
+    last_time: NaiveDateTime,
+}
+
+const STATE_FILE: &str = "bench.json";
+const CSV_FILE: &str = "bench.csv";
+const DB_FILE: &str = "bench.db";
+const EMAIL: &str = "bench@tingting.example";
+const BUSINESS: &str = "Cong ty TNHH Bench";
+const BANK: &str = "ACB";
+const ACCOUNT_NUMBER: &str = "88886868";
+
+fn main() -> ExitCode {
+    let Command::Read(args) = Cli::parse().command;
+    match read(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The working directory, and whether this run made it.
+struct Workdir {
+    path: PathBuf,
+    created: bool,
+}
+
+fn read(args: ReadArgs) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(args.connections > 0, "--connections must be at least 1");
+    anyhow::ensure!(args.page_size > 0, "--page-size must be at least 1");
+    anyhow::ensure!(args.max_page > 0, "--max-page must be at least 1");
+    anyhow::ensure!(
+        args.client_threads > 0,
+        "--client-threads must be at least 1"
+    );
+    anyhow::ensure!(!args.duration.is_zero(), "--duration must be positive");
+    let binary = find_tingting(args.tingting.as_deref())?;
+    let workdir = prepare_workdir(args.workdir.as_deref(), args.skip_import)?;
+    // Checked before anything runs, so that the clean-up never removes an earlier database.
+    anyhow::ensure!(
+        args.skip_import || !workdir.path.join(DB_FILE).exists(),
+        "{} already exists: use --skip-import to reuse it, or another --workdir",
+        workdir.path.join(DB_FILE).display()
+    );
+    println!(
+        "tingting-bench read: {} rows, {} connections, {} measured after {} warm-up, pageSize {}, {} CPU(s), {} client thread(s)",
+        if args.skip_import { "reused".to_string() } else { thousands(args.rows) },
+        args.connections,
+        secs(args.duration),
+        secs(args.warmup),
+        args.page_size,
+        procfs::cpus(),
+        args.client_threads
+    );
+    println!("    tingting: {}", binary.display());
+    println!("    workdir:  {}", workdir.path.display());
+
+    let result = run(&args, &binary, &workdir.path);
+
+    if args.keep || args.skip_import {
+        println!(
+            "workdir kept: {} (rerun with --skip-import --workdir {})",
+            workdir.path.display(),
+            workdir.path.display()
+        );
+    } else {
+        cleanup(&workdir)?;
+        println!("workdir removed: {}", workdir.path.display());
+    }
+    result
+}
+
+fn run(args: &ReadArgs, binary: &Path, dir: &Path) -> anyhow::Result<ExitCode> {
+    let tt = Tingting {
+        binary: binary.to_path_buf(),
+        database: format!("sqlite://{}", dir.join(DB_FILE).display()),
+    };
+    let state = if args.skip_import {
+        let path = dir.join(STATE_FILE);
+        let state: BenchState = serde_json::from_slice(
+            &std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?,
+        )
+        .with_context(|| format!("{} is not a bench state file", path.display()))?;
+        println!(
+            "[1-2/5] reusing {} ({} rows, {} .. {}); --rows ignored",
+            tt.database,
+            thousands(state.rows),
+            state.first_time,
+            state.last_time
+        );
+        state
+    } else {
+        generate_and_import(args, &tt, dir)?
+    };
+
+    // Windows wholly inside the data: the first (partial) day is skipped.
+    let first_from = state.first_time.date() + Days::new(1);
+    let last_from = (state.last_time.date() - Days::new(load::WINDOW_DAYS - 1)).max(first_from);
+    let per_window = state.rows as f64 * load::WINDOW_DAYS as f64 / csvgen::HISTORY_DAYS as f64;
+    let fitting_pages = (per_window * 0.5 / f64::from(args.page_size)).floor() as u32;
+    let max_page = args.max_page.min(fitting_pages).max(1);
+    if max_page < args.max_page {
+        println!(
+            "    note: a {}-day window holds ~{per_window:.0} rows; pages limited to 1..={max_page}",
+            load::WINDOW_DAYS
+        );
+    }
+
+    println!("[3/5] start the server");
+    let started = Instant::now();
+    let server = tt.serve()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.client_threads)
+        .enable_all()
+        .build()?;
+    let base_url = format!("http://{}", server.addr);
+    runtime.block_on(wait_healthy(&base_url))?;
+    let idle = procfs::memory(server.pid).unwrap_or_default();
+    println!(
+        "    pid {} listening on {}, healthy after {}; RSS {}",
+        server.pid,
+        server.addr,
+        secs(started.elapsed()),
+        mib(idle.rss_kib)
+    );
+
+    println!(
+        "[4/5] load: {} connections × GET /v2/transactions (7-day windows from {first_from} to {last_from}, page 1..={max_page}, pageSize {}, ASC/DESC alternating)",
+        args.connections, args.page_size
+    );
+    let plan = load::Plan {
+        base_url,
+        api_key: state.api_key.clone(),
+        connections: args.connections,
+        warmup: args.warmup,
+        duration: args.duration,
+        page_size: args.page_size,
+        max_page,
+        first_from,
+        last_from,
+        seed: args.seed,
+    };
+    let server_pid = server.pid;
+    let mut cpu_at_start = CpuSample::default();
+    let mut cpu_at_end = CpuSample::default();
+    let cpu_now = || CpuSample {
+        server: procfs::cpu_seconds(Some(server_pid)).unwrap_or(0.0),
+        bench: procfs::cpu_seconds(None).unwrap_or(0.0),
+        machine: procfs::machine_busy_seconds().unwrap_or(0.0),
+    };
+    let outcome = runtime.block_on(load::run(
+        &plan,
+        || cpu_at_start = cpu_now(),
+        || cpu_at_end = cpu_now(),
+    ))?;
+    let mem = procfs::memory(server.pid).unwrap_or_default();
+    drop(runtime);
+    let errors = print_load(&outcome, mem, cpu_at_start, cpu_at_end);
+
+    println!("[5/5] stop the server");
+    let (status, took) = server.stop()?;
+    println!("    SIGTERM → {status} after {}", secs(took));
+
+    if errors > 0 {
+        println!();
+        println!("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
+        println!(
+            "!!! THIS RUN HAD {errors} ERROR(S): the figures above are NOT a valid measurement !!!"
+        );
+        println!("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Steps 1 and 2: the CSV, the business, key and account, and the measured import.
+fn generate_and_import(args: &ReadArgs, tt: &Tingting, dir: &Path) -> anyhow::Result<BenchState> {
+    println!(
+        "[1/5] generate a canonical CSV of {} rows",
+        thousands(args.rows)
+    );
+    let csv = dir.join(CSV_FILE);
+    let vn = FixedOffset::east_opt(7 * 3600).context("UTC+7")?;
+    let now = Utc::now().with_timezone(&vn).naive_local();
+    let started = Instant::now();
+    let summary = csvgen::generate(&csv, args.rows, args.seed, now)?;
+    let took = started.elapsed();
+    println!(
+        "    {} in {} ({} rows/s): {}, {} .. {} (Vietnam time), {} credits, {} with an order code, closing balance {} VND",
+        csv.display(),
+        secs(took),
+        thousands((summary.rows as f64 / took.as_secs_f64()) as u64),
+        mib_bytes(summary.bytes),
+        summary.first,
+        summary.last,
+        thousands(summary.credits),
+        thousands(summary.with_order_code),
+        thousands(summary.closing_balance.max(0) as u64),
+    );
+
+    println!("[2/5] create the database and import ({})", tt.database);
+    let user: serde_json::Value = serde_json::from_str(&tt.admin(&[
+        "user",
+        "create",
+        "--email",
+        EMAIL,
+        "--business",
+        BUSINESS,
+    ])?)?;
+    let api_key = tt.admin(&["apikey", "create", "--email", EMAIL, "--label", "bench"])?;
+    anyhow::ensure!(!api_key.is_empty(), "apikey create printed no key");
+    tt.admin(&[
+        "account",
+        "add",
+        "--email",
+        EMAIL,
+        "--bank",
+        BANK,
+        "--number",
+        ACCOUNT_NUMBER,
+    ])?;
+    println!(
+        "    user {EMAIL} (userId {}, businessId {}), API key {}…, account {BANK} {ACCOUNT_NUMBER}",
+        user["userId"],
+        user["businessId"],
+        &api_key[..api_key.len().min(8)]
+    );
+
+    let run = tt.import(ACCOUNT_NUMBER, &csv)?;
+    let count = |k: &str| run.report[k].as_u64().unwrap_or(u64::MAX);
+    let (created, duplicates, rejected) = (
+        count("created"),
+        count("duplicates"),
+        count("rejected_count"),
+    );
+    let rate = created as f64 / run.elapsed.as_secs_f64();
+    println!(
+        "    import: {} created, {} duplicates, {} rejected in {} → {} rows/s ({:.1} MiB/s of CSV)",
+        thousands(created),
+        thousands(duplicates),
+        thousands(rejected),
+        secs(run.elapsed),
+        thousands(rate as u64),
+        summary.bytes as f64 / (1024.0 * 1024.0) / run.elapsed.as_secs_f64()
+    );
+    println!(
+        "    import process: peak RSS {} (VmHWM), CPU {:.1} s ({:.0}% of one core), {}",
+        mib(run.peak.hwm_kib),
+        run.cpu_seconds,
+        run.cpu_seconds * 100.0 / run.elapsed.as_secs_f64(),
+        run.status
+    );
+    let db_bytes: u64 = ["", "-wal", "-shm"]
+        .iter()
+        .filter_map(|s| std::fs::metadata(dir.join(format!("{DB_FILE}{s}"))).ok())
+        .map(|m| m.len())
+        .sum();
+    println!("    database on disk: {} (with WAL)", mib_bytes(db_bytes));
+    if created != args.rows || !run.status.success() {
+        bail!(
+            "the import created {created} of {} rows (exit {}); report: {}; stderr: {}",
+            args.rows,
+            run.status,
+            run.report,
+            run.stderr.trim()
+        );
+    }
+
+    let state = BenchState {
+        rows: args.rows,
+        email: EMAIL.into(),
+        account_number: ACCOUNT_NUMBER.into(),
+        api_key,
+        first_time: summary.first,
+        last_time: summary.last,
+    };
+    std::fs::write(dir.join(STATE_FILE), serde_json::to_vec_pretty(&state)?)?;
+    Ok(state)
+}
+
+/// CPU seconds used so far.
+#[derive(Debug, Default, Clone, Copy)]
+struct CpuSample {
+    server: f64,
+    bench: f64,
+    /// The whole machine (busy time of all CPUs).
+    machine: f64,
+}
+
+/// Prints the load figures; returns the number of errors.
+fn print_load(
+    o: &load::Outcome,
+    mem: procfs::Memory,
+    cpu_start: CpuSample,
+    cpu_end: CpuSample,
+) -> u64 {
+    let h = &o.latency;
+    let window = o.window.as_secs_f64();
+    let ms = |us: u64| us as f64 / 1000.0;
+    let errors = o.errors.total();
+    println!(
+        "    requests:   {} measured in {window:.1} s ({} in warm-up), {} fully checked",
+        thousands(o.requests),
+        thousands(o.warmup_requests),
+        thousands(o.fully_checked)
+    );
+    println!(
+        "    errors:     {errors} ({} in the measured window): transport {}, non-200 {:?}, empty pages {}, invalid pages {}",
+        o.measured_errors, o.errors.transport, o.errors.status, o.errors.empty, o.errors.invalid
+    );
+    for s in &o.errors.samples {
+        println!("        e.g. {s}");
+    }
+    println!(
+        "    throughput: {:.1} req/s, {:.1} MiB/s of response bodies (avg {:.1} KiB)",
+        o.requests as f64 / window,
+        o.bytes as f64 / (1024.0 * 1024.0) / window,
+        o.bytes as f64 / 1024.0 / o.requests.max(1) as f64
+    );
+    println!(
+        "    latency ms: p50 {:.2}  p90 {:.2}  p99 {:.2}  p99.9 {:.2}  max {:.2}  (mean {:.2})",
+        ms(h.value_at_quantile(0.50)),
+        ms(h.value_at_quantile(0.90)),
+        ms(h.value_at_quantile(0.99)),
+        ms(h.value_at_quantile(0.999)),
+        ms(h.max()),
+        h.mean() / 1000.0
+    );
+    let server_cpu = cpu_end.server - cpu_start.server;
+    let bench_cpu = cpu_end.bench - cpu_start.bench;
+    let other_cpu = (cpu_end.machine - cpu_start.machine - server_cpu - bench_cpu).max(0.0);
+    println!(
+        "    CPU in the window: server {server_cpu:.1} s ({:.2} cores, {:.0} µs/request), load generator {bench_cpu:.1} s ({:.2} cores), other processes {other_cpu:.1} s ({:.2} cores{})",
+        server_cpu / window,
+        server_cpu * 1e6 / o.requests.max(1) as f64,
+        bench_cpu / window,
+        other_cpu / window,
+        if other_cpu / window > 0.2 { ": the machine was not quiet, figures are skewed" } else { "" }
+    );
+    println!(
+        "    server RSS after the load: {} now (VmRSS), {} peak (VmHWM)",
+        mib(mem.rss_kib),
+        mib(mem.hwm_kib)
+    );
+    errors
+}
+
+async fn wait_healthy(base_url: &str) -> anyhow::Result<()> {
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match client.get(format!("{base_url}/healthz")).send().await {
+            Ok(r) if r.status().is_success() => return Ok(()),
+            Ok(r) if Instant::now() >= deadline => bail!("/healthz still answers {}", r.status()),
+            Err(e) if Instant::now() >= deadline => bail!("/healthz unreachable: {e}"),
+            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}
+
+/// `--tingting`, else `target/release/tingting` under the current directory, else the
+/// `tingting` next to this binary (both live in `target/release` after a release build).
+fn find_tingting(given: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(p) = given {
+        anyhow::ensure!(p.is_file(), "--tingting {} does not exist", p.display());
+        return Ok(std::fs::canonicalize(p)?);
+    }
+    let local = PathBuf::from("target/release/tingting");
+    if local.is_file() {
+        return Ok(std::fs::canonicalize(local)?);
+    }
+    if let Some(sibling) = std::env::current_exe()?
+        .parent()
+        .map(|d| d.join("tingting"))
+        .filter(|p| p.is_file())
+    {
+        return Ok(sibling);
+    }
+    bail!(
+        "no tingting binary: build it with `cargo build --release -p tingting` or pass --tingting"
+    )
+}
+
+fn prepare_workdir(given: Option<&Path>, skip_import: bool) -> anyhow::Result<Workdir> {
+    let (path, created) = match given {
+        Some(p) => {
+            let existed = p.exists();
+            if skip_import {
+                anyhow::ensure!(
+                    p.join(STATE_FILE).is_file(),
+                    "--skip-import: {} has no {STATE_FILE} (make one with --keep)",
+                    p.display()
+                );
+            }
+            std::fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
+            (p.to_path_buf(), !existed)
+        }
+        None => {
+            let stamp = Utc::now().format("%Y%m%d-%H%M%S");
+            let p =
+                std::env::temp_dir().join(format!("tingting-bench-{stamp}-{}", std::process::id()));
+            std::fs::create_dir_all(&p)
+                .with_context(|| format!("cannot create {}", p.display()))?;
+            (p, true)
+        }
+    };
+    Ok(Workdir {
+        path: std::fs::canonicalize(path)?,
+        created,
+    })
+}
+
+/// Removes what this run made: the whole directory if it made it, else only its own files.
+fn cleanup(w: &Workdir) -> anyhow::Result<()> {
+    if w.created {
+        std::fs::remove_dir_all(&w.path)
+            .with_context(|| format!("cannot remove {}", w.path.display()))?;
+        return Ok(());
+    }
+    for name in [
+        CSV_FILE,
+        STATE_FILE,
+        DB_FILE,
+        "bench.db-wal",
+        "bench.db-shm",
+    ] {
+        let p = w.path.join(name);
+        if p.exists() {
+            std::fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
+        }
+    }
+    Ok(())
+}

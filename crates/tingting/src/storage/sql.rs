@@ -5,7 +5,12 @@
 //! concrete sqlx types; a backend supplies `self.pool` (reads) and `self.begin_write()` (a write
 //! transaction, `BEGIN IMMEDIATE` on SQLite).
 
-use crate::domain::{AccountTotals, ApiKeyRecord, BankAccount, NewTransaction, Transaction, User};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::domain::time::vn_day;
+use crate::domain::{
+    AccountTotals, ApiKeyRecord, BankAccount, IngestOutcome, NewTransaction, Transaction, User,
+};
 
 /// Columns of `transactions` in the order [`TransactionRow`] reads them.
 pub(super) const TRANSACTION_COLUMNS: &str = "id, business_id, account_id, amount, booked_at, \
@@ -13,21 +18,28 @@ pub(super) const TRANSACTION_COLUMNS: &str = "id, business_id, account_id, amoun
     counterparty_bank_id, counterparty_bank, virtual_account, virtual_account_name, \
     payment_channel, source, raw, created_at";
 
-pub(super) const INSERT_TRANSACTION: &str = "INSERT INTO transactions (business_id, account_id, \
+/// Head of the multi-row insert of new transactions; rows follow, then [`INSERT_TRANSACTIONS_TAIL`].
+pub(super) const INSERT_TRANSACTIONS_HEAD: &str = "INSERT INTO transactions (business_id, account_id, \
     amount, booked_at, description, reference, running_balance, counterparty_name, \
     counterparty_account, counterparty_bank_id, counterparty_bank, virtual_account, \
-    virtual_account_name, payment_channel, source, raw, dedup_key, created_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
-    ON CONFLICT (business_id, account_id, dedup_key) DO NOTHING RETURNING id";
+    virtual_account_name, payment_channel, source, raw, dedup_key, created_at) ";
 
-pub(super) const FIND_BY_DEDUP_KEY: &str = "SELECT id FROM transactions \
-    WHERE business_id = $1 AND account_id = $2 AND dedup_key = $3";
+/// Skips rows already stored (the dedup key is unique per account) and reports those inserted.
+pub(super) const INSERT_TRANSACTIONS_TAIL: &str =
+    " ON CONFLICT (business_id, account_id, dedup_key) DO NOTHING RETURNING id, dedup_key";
+
+/// Rows per insert statement (18 parameters each, within every backend's limit).
+pub(super) const INSERT_CHUNK: usize = 200;
+
+/// Head of the lookup of already stored rows by dedup key; an `IN (...)` list follows.
+pub(super) const FIND_BY_DEDUP_KEYS: &str = "SELECT id, dedup_key FROM transactions \
+    WHERE business_id = ";
 
 pub(super) const ADD_DAILY_TOTAL: &str = "INSERT INTO daily_totals (business_id, account_id, day, \
     txn_count, credit_count, credit_amount, debit_count, debit_amount) \
-    VALUES ($1, $2, $3, 1, $4, $5, $6, $7) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
     ON CONFLICT (business_id, account_id, day) DO UPDATE SET \
-    txn_count = daily_totals.txn_count + 1, \
+    txn_count = daily_totals.txn_count + excluded.txn_count, \
     credit_count = daily_totals.credit_count + excluded.credit_count, \
     credit_amount = daily_totals.credit_amount + excluded.credit_amount, \
     debit_count = daily_totals.debit_count + excluded.debit_count, \
@@ -221,6 +233,64 @@ pub(super) fn conflict_or(e: sqlx::Error, message: impl FnOnce() -> String) -> s
         }
         _ => super::StoreError::from_sqlx(e),
     }
+}
+
+/// Counts and sums of one Vietnam-local day, as added to `daily_totals`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct DayTotals {
+    pub count: i64,
+    pub credit_count: i64,
+    pub credit_amount: i64,
+    pub debit_count: i64,
+    pub debit_amount: i64,
+}
+
+/// What a batch insert decided, in input order, plus what it adds to the running summaries.
+#[derive(Debug, Default)]
+pub(super) struct BatchResult {
+    pub outcomes: Vec<IngestOutcome>,
+    pub days: BTreeMap<i64, DayTotals>,
+    /// The newest (booked_at, balance) among the created transactions that carry a balance.
+    pub latest_balance: Option<(i64, i64)>,
+}
+
+/// Decides each item's outcome from the ids the insert returned (`inserted`) and the ids of
+/// rows stored before (`existing`): the first occurrence of an inserted key was created, any
+/// other occurrence is a duplicate. Collects the created rows' daily totals and newest balance.
+pub(super) fn batch_result(
+    transactions: &[NewTransaction],
+    keys: &[String],
+    inserted: &HashMap<String, i64>,
+    existing: &HashMap<String, i64>,
+) -> Option<BatchResult> {
+    let mut result = BatchResult::default();
+    let mut seen = HashSet::with_capacity(keys.len());
+    for (t, key) in transactions.iter().zip(keys) {
+        let first = seen.insert(key.as_str());
+        let outcome = match inserted.get(key) {
+            Some(&id) if first => IngestOutcome { id, created: true },
+            Some(&id) => IngestOutcome { id, created: false },
+            None => IngestOutcome { id: *existing.get(key)?, created: false },
+        };
+        if outcome.created {
+            let day = result.days.entry(vn_day(t.booked_at)).or_default();
+            day.count += 1;
+            if t.amount > 0 {
+                day.credit_count += 1;
+                day.credit_amount += t.amount;
+            } else {
+                day.debit_count += 1;
+                day.debit_amount -= t.amount;
+            }
+            if let Some(balance) = t.running_balance {
+                if result.latest_balance.is_none_or(|(at, _)| t.booked_at >= at) {
+                    result.latest_balance = Some((t.booked_at, balance));
+                }
+            }
+        }
+        result.outcomes.push(outcome);
+    }
+    Some(result)
 }
 
 /// Implements [`super::Store`] for a backend type with fields `pool` and method `begin_write`.
@@ -473,8 +543,9 @@ macro_rules! impl_store {
                 account_id: i64,
                 transactions: &[NewTransaction],
             ) -> StoreResult<Vec<IngestOutcome>> {
+                use std::collections::HashMap;
                 let now = now_ms();
-                let mut outcomes = Vec::with_capacity(transactions.len());
+                let keys: Vec<String> = transactions.iter().map(NewTransaction::dedup_key).collect();
                 let mut tx = self.begin_write().await?;
                 if self.backend() == $crate::storage::Backend::Postgres {
                     sqlx::query(sql::LOCK_ACCOUNT_PG)
@@ -484,67 +555,88 @@ macro_rules! impl_store {
                         .await
                         .map_err(StoreError::from_sqlx)?;
                 }
-                for t in transactions {
-                    let key = t.dedup_key();
-                    let inserted: Option<i64> = sqlx::query_scalar(sql::INSERT_TRANSACTION)
-                        .bind(business_id)
-                        .bind(account_id)
-                        .bind(t.amount)
-                        .bind(t.booked_at)
-                        .bind(&t.description)
-                        .bind(&t.reference)
-                        .bind(t.running_balance)
-                        .bind(&t.counterparty_name)
-                        .bind(&t.counterparty_account)
-                        .bind(&t.counterparty_bank_id)
-                        .bind(&t.counterparty_bank)
-                        .bind(&t.virtual_account)
-                        .bind(&t.virtual_account_name)
-                        .bind(&t.payment_channel)
-                        .bind(&t.source)
-                        .bind(&t.raw)
-                        .bind(&key)
-                        .bind(now)
-                        .fetch_optional(&mut *tx)
+                let rows: Vec<(&NewTransaction, &String)> = transactions.iter().zip(&keys).collect();
+                let mut inserted = HashMap::new();
+                for chunk in rows.chunks(sql::INSERT_CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::new(sql::INSERT_TRANSACTIONS_HEAD);
+                    qb.push_values(chunk, |mut b, (t, key)| {
+                        b.push_bind(business_id)
+                            .push_bind(account_id)
+                            .push_bind(t.amount)
+                            .push_bind(t.booked_at)
+                            .push_bind(&t.description)
+                            .push_bind(&t.reference)
+                            .push_bind(t.running_balance)
+                            .push_bind(&t.counterparty_name)
+                            .push_bind(&t.counterparty_account)
+                            .push_bind(&t.counterparty_bank_id)
+                            .push_bind(&t.counterparty_bank)
+                            .push_bind(&t.virtual_account)
+                            .push_bind(&t.virtual_account_name)
+                            .push_bind(&t.payment_channel)
+                            .push_bind(&t.source)
+                            .push_bind(&t.raw)
+                            .push_bind(*key)
+                            .push_bind(now);
+                    });
+                    qb.push(sql::INSERT_TRANSACTIONS_TAIL);
+                    let returned: Vec<(i64, String)> = qb
+                        .build_query_as()
+                        .fetch_all(&mut *tx)
                         .await
                         .map_err(StoreError::from_sqlx)?;
-                    let Some(id) = inserted else {
-                        let id: i64 = sqlx::query_scalar(sql::FIND_BY_DEDUP_KEY)
-                            .bind(business_id)
-                            .bind(account_id)
-                            .bind(&key)
-                            .fetch_one(&mut *tx)
-                            .await
-                            .map_err(StoreError::from_sqlx)?;
-                        outcomes.push(IngestOutcome { id, created: false });
-                        continue;
-                    };
-                    let (credit, debit) = if t.amount > 0 { (t.amount, 0) } else { (0, -t.amount) };
+                    inserted.extend(returned.into_iter().map(|(id, key)| (key, id)));
+                }
+                let mut missing: Vec<&String> = keys.iter().filter(|k| !inserted.contains_key(*k)).collect();
+                missing.sort_unstable();
+                missing.dedup();
+                let mut existing = HashMap::new();
+                for chunk in missing.chunks(sql::INSERT_CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::new(sql::FIND_BY_DEDUP_KEYS);
+                    qb.push_bind(business_id)
+                        .push(" AND account_id = ")
+                        .push_bind(account_id)
+                        .push(" AND dedup_key IN (");
+                    let mut list = qb.separated(", ");
+                    for key in chunk {
+                        list.push_bind(*key);
+                    }
+                    qb.push(")");
+                    let found: Vec<(i64, String)> = qb
+                        .build_query_as()
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                    existing.extend(found.into_iter().map(|(id, key)| (key, id)));
+                }
+                let result = sql::batch_result(transactions, &keys, &inserted, &existing)
+                    .ok_or_else(|| StoreError::Conflict("a transaction of the batch vanished while it was stored; retry".into()))?;
+                for (day, d) in &result.days {
                     sqlx::query(sql::ADD_DAILY_TOTAL)
                         .bind(business_id)
                         .bind(account_id)
-                        .bind(vn_day(t.booked_at))
-                        .bind(i64::from(credit > 0))
-                        .bind(credit)
-                        .bind(i64::from(debit > 0))
-                        .bind(debit)
+                        .bind(*day)
+                        .bind(d.count)
+                        .bind(d.credit_count)
+                        .bind(d.credit_amount)
+                        .bind(d.debit_count)
+                        .bind(d.debit_amount)
                         .execute(&mut *tx)
                         .await
                         .map_err(StoreError::from_sqlx)?;
-                    if let Some(balance) = t.running_balance {
-                        sqlx::query(sql::UPDATE_BALANCE)
-                            .bind(balance)
-                            .bind(t.booked_at)
-                            .bind(business_id)
-                            .bind(account_id)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(StoreError::from_sqlx)?;
-                    }
-                    outcomes.push(IngestOutcome { id, created: true });
+                }
+                if let Some((booked_at, balance)) = result.latest_balance {
+                    sqlx::query(sql::UPDATE_BALANCE)
+                        .bind(balance)
+                        .bind(booked_at)
+                        .bind(business_id)
+                        .bind(account_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
                 }
                 tx.commit().await.map_err(StoreError::from_sqlx)?;
-                Ok(outcomes)
+                Ok(result.outcomes)
             }
 
             async fn list_transactions(

@@ -13,7 +13,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction as SqlxTransaction};
 
 use super::sql::{self, impl_store};
 use super::{SortOrder, StoreError, StoreResult, TransactionPage, TransactionQuery};
-use crate::domain::time::{day_start_ms, now_ms, vn_day};
+use crate::domain::time::{day_start_ms, now_ms};
 use crate::domain::{
     AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Email, IngestOutcome,
     NewBankAccount, NewTransaction, Principal, Transaction, User,

@@ -1,5 +1,7 @@
-//! Webhook delivery. So far: the bodies and signatures of each webhook format (the outbox and its
-//! workers come with the rest of the webhook issue).
+//! Webhook delivery: the bodies and signatures of each format, the retry policy, and the guard
+//! against non-public targets. (The outbox is written by ingest; its workers come next.)
 
+pub mod guard;
 pub mod payload;
+pub mod policy;
 pub mod signing;

@@ -4,15 +4,19 @@
 pub mod account;
 pub mod api_key;
 pub mod bank;
+pub mod delivery;
 pub mod email;
 pub mod time;
 pub mod transaction;
+pub mod webhook;
 
 pub use account::{AccountNumber, AccountTotals, BankAccount, NewBankAccount};
 pub use api_key::{ApiKeyRecord, ApiKeySecret, Principal};
 pub use bank::{Bank, BankDirectory};
+pub use delivery::{Delivery, DeliveryStatus};
 pub use email::Email;
 pub use transaction::{IngestOutcome, NewTransaction, Transaction};
+pub use webhook::{Webhook, WebhookFormat, WebhookSpec, WebhookUrl};
 
 /// Identifier of a business: the tenant every owned row carries.
 pub type BusinessId = i64;

@@ -53,6 +53,15 @@ impl ApiError {
         }
     }
 
+    /// An error with a Casso-specific envelope code (such as 12, "Webhook not exists").
+    pub fn with_code(status: StatusCode, code: i64, message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
     /// Casso's 401 body for a missing or wrong credential.
     pub fn unauthorized() -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "Unauthorized Access")

@@ -54,6 +54,18 @@ pub fn router(state: AppState) -> Router {
             get(routes::accounts::transactions),
         )
         .route("/v2/ingest", post(routes::ingest::ingest))
+        .route(
+            "/v2/webhooks",
+            get(routes::webhooks::list)
+                .post(routes::webhooks::create)
+                .delete(routes::webhooks::delete_by_url),
+        )
+        .route(
+            "/v2/webhooks/{id}",
+            get(routes::webhooks::get)
+                .put(routes::webhooks::update)
+                .delete(routes::webhooks::delete),
+        )
         .route("/healthz", get(routes::health::healthz))
         .route("/openapi.json", get(openapi::serve))
         .fallback(|| async { ApiError::not_found("Not found") })

@@ -13,8 +13,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::domain::{
-    AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Email, IngestOutcome,
-    NewBankAccount, NewTransaction, Principal, Transaction, User,
+    AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email, IngestOutcome,
+    NewBankAccount, NewTransaction, Principal, Transaction, User, Webhook, WebhookSpec,
 };
 
 pub use postgres::PgStore;
@@ -180,14 +180,51 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<AccountTotals>;
 
     /// Stores transactions of one account in one database transaction: new ones are inserted
-    /// (with their daily totals and the account balance), duplicates are reported with the id
-    /// already stored. Outcomes are in input order.
+    /// with their daily totals, the account balance and a pending delivery for every enabled
+    /// webhook they match (the outbox); duplicates are reported with the id already stored and
+    /// enqueue nothing. Outcomes are in input order.
     async fn ingest(
         &self,
         business_id: BusinessId,
         account_id: i64,
         transactions: &[NewTransaction],
     ) -> StoreResult<Vec<IngestOutcome>>;
+
+    /// Registers a webhook. Its account ids must belong to the business (callers resolve them).
+    async fn create_webhook(
+        &self,
+        business_id: BusinessId,
+        spec: &WebhookSpec,
+    ) -> StoreResult<Webhook>;
+
+    /// One webhook of the business.
+    async fn get_webhook(&self, business_id: BusinessId, id: i64) -> StoreResult<Option<Webhook>>;
+
+    /// The business's webhooks, oldest first.
+    async fn list_webhooks(&self, business_id: BusinessId) -> StoreResult<Vec<Webhook>>;
+
+    /// Replaces a webhook's settings and re-enables it. None when the business has no such webhook.
+    async fn update_webhook(
+        &self,
+        business_id: BusinessId,
+        id: i64,
+        spec: &WebhookSpec,
+    ) -> StoreResult<Option<Webhook>>;
+
+    /// Deletes a webhook and its deliveries. False when the business has no such webhook.
+    async fn delete_webhook(&self, business_id: BusinessId, id: i64) -> StoreResult<bool>;
+
+    /// Deletes every webhook of the business with that URL; returns how many.
+    async fn delete_webhooks_by_url(&self, business_id: BusinessId, url: &str) -> StoreResult<u64>;
+
+    /// A webhook's deliveries, newest first, at most `limit`, with ids below `before` if given.
+    async fn list_deliveries(
+        &self,
+        business_id: BusinessId,
+        webhook_id: i64,
+        before: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<Vec<Delivery>>;
 
     /// A page of the business's transactions.
     async fn list_transactions(

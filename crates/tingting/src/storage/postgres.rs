@@ -9,8 +9,8 @@ use super::sql::{self, impl_store};
 use super::{SortOrder, StoreError, StoreResult, TransactionPage, TransactionQuery};
 use crate::domain::time::{day_start_ms, now_ms};
 use crate::domain::{
-    AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Email, IngestOutcome,
-    NewBankAccount, NewTransaction, Principal, Transaction, User,
+    AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email, IngestOutcome,
+    NewBankAccount, NewTransaction, Principal, Transaction, User, Webhook, WebhookSpec,
 };
 
 /// PostgreSQL-backed [`super::Store`].
@@ -36,4 +36,4 @@ impl PgStore {
     }
 }
 
-impl_store!(PgStore, super::Backend::Postgres);
+impl_store!(PgStore, super::Backend::Postgres, Postgres);

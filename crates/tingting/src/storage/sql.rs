@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::domain::time::vn_day;
 use crate::domain::{
-    AccountTotals, ApiKeyRecord, BankAccount, IngestOutcome, NewTransaction, Transaction, User,
+    AccountTotals, ApiKeyRecord, BankAccount, Delivery, DeliveryStatus, IngestOutcome,
+    NewTransaction, Transaction, User, Webhook, WebhookFormat, WebhookSpec, WebhookUrl,
 };
 
 /// Columns of `transactions` in the order [`TransactionRow`] reads them.
@@ -19,7 +20,8 @@ pub(super) const TRANSACTION_COLUMNS: &str = "id, business_id, account_id, amoun
     payment_channel, source, raw, created_at";
 
 /// Head of the multi-row insert of new transactions; rows follow, then [`INSERT_TRANSACTIONS_TAIL`].
-pub(super) const INSERT_TRANSACTIONS_HEAD: &str = "INSERT INTO transactions (business_id, account_id, \
+pub(super) const INSERT_TRANSACTIONS_HEAD: &str =
+    "INSERT INTO transactions (business_id, account_id, \
     amount, booked_at, description, reference, running_balance, counterparty_name, \
     counterparty_account, counterparty_bank_id, counterparty_bank, virtual_account, \
     virtual_account_name, payment_channel, source, raw, dedup_key, created_at) ";
@@ -235,6 +237,124 @@ pub(super) fn conflict_or(e: sqlx::Error, message: impl FnOnce() -> String) -> s
     }
 }
 
+/// Head of the outbox insert: a pending delivery for every enabled webhook of the business
+/// that a newly stored transaction matches. `t.business_id = ` and an id list follow, then
+/// [`ENQUEUE_DELIVERIES_TAIL`].
+pub(super) const ENQUEUE_DELIVERIES_HEAD: &str =
+    "INSERT INTO deliveries (business_id, webhook_id, \
+    transaction_id, status, attempts, next_attempt_at, last_error, response_excerpt, created_at, \
+    updated_at) SELECT t.business_id, w.id, t.id, 'pending', 0, ";
+
+/// Which webhooks a transaction matches: enabled, `income_only` honoured, account selection.
+pub(super) const ENQUEUE_DELIVERIES_TAIL: &str = ") AND w.enabled = 1 \
+    AND (w.income_only = 0 OR t.amount > 0) \
+    AND (w.all_accounts = 1 OR EXISTS (SELECT 1 FROM webhook_accounts wa \
+        WHERE wa.business_id = t.business_id AND wa.webhook_id = w.id AND wa.account_id = t.account_id)) \
+    ORDER BY t.id, w.id";
+
+pub(super) const WEBHOOK_COLUMNS: &str =
+    "id, business_id, url, secure_token, income_only, format, \
+    secret, all_accounts, enabled, disabled_reason, failing_since, created_at";
+
+pub(super) const DELIVERY_COLUMNS: &str = "id, business_id, webhook_id, transaction_id, status, \
+    attempts, next_attempt_at, last_http_status, last_error, last_latency_ms, response_excerpt, \
+    created_at, delivered_at";
+
+/// Restricts a webhook to one account, if that account belongs to the business.
+pub(super) const ADD_WEBHOOK_ACCOUNT: &str =
+    "INSERT INTO webhook_accounts (business_id, webhook_id, \
+    account_id) SELECT $1, $2, id FROM bank_accounts WHERE business_id = $1 AND id = $3";
+
+/// A `webhooks` row as read.
+#[derive(sqlx::FromRow)]
+pub(super) struct WebhookRow {
+    pub(super) id: i64,
+    business_id: i64,
+    url: String,
+    secure_token: String,
+    income_only: i64,
+    format: String,
+    secret: String,
+    all_accounts: i64,
+    enabled: i64,
+    disabled_reason: String,
+    failing_since: Option<i64>,
+    created_at: i64,
+}
+
+impl WebhookRow {
+    /// The webhook, given the `(webhook_id, account_id)` restrictions of its business.
+    pub(super) fn into_webhook(
+        self,
+        restrictions: &[(i64, i64)],
+    ) -> Result<Webhook, super::StoreError> {
+        let corrupt = |what: String| super::StoreError::Database(sqlx::Error::Decode(what.into()));
+        let url = WebhookUrl::parse(&self.url).map_err(corrupt)?;
+        let format = WebhookFormat::parse(&self.format).map_err(corrupt)?;
+        let account_ids = (self.all_accounts == 0).then(|| {
+            restrictions
+                .iter()
+                .filter(|(w, _)| *w == self.id)
+                .map(|(_, a)| *a)
+                .collect()
+        });
+        Ok(Webhook {
+            id: self.id,
+            business_id: self.business_id,
+            spec: WebhookSpec {
+                url,
+                secure_token: self.secure_token,
+                income_only: self.income_only != 0,
+                format,
+                secret: self.secret,
+                account_ids,
+            },
+            enabled: self.enabled != 0,
+            disabled_reason: self.disabled_reason,
+            failing_since: self.failing_since,
+            created_at: self.created_at,
+        })
+    }
+}
+
+/// A `deliveries` row as read.
+#[derive(sqlx::FromRow)]
+pub(super) struct DeliveryRow {
+    id: i64,
+    business_id: i64,
+    webhook_id: i64,
+    transaction_id: Option<i64>,
+    status: String,
+    attempts: i64,
+    next_attempt_at: i64,
+    last_http_status: Option<i64>,
+    last_error: String,
+    last_latency_ms: Option<i64>,
+    response_excerpt: String,
+    created_at: i64,
+    delivered_at: Option<i64>,
+}
+
+impl From<DeliveryRow> for Delivery {
+    fn from(r: DeliveryRow) -> Self {
+        Delivery {
+            id: r.id,
+            business_id: r.business_id,
+            webhook_id: r.webhook_id,
+            transaction_id: r.transaction_id,
+            status: DeliveryStatus::from_db(&r.status),
+            attempts: r.attempts,
+            next_attempt_at: r.next_attempt_at,
+            last_http_status: r.last_http_status,
+            last_error: r.last_error,
+            last_latency_ms: r.last_latency_ms,
+            response_excerpt: r.response_excerpt,
+            created_at: r.created_at,
+            delivered_at: r.delivered_at,
+        }
+    }
+}
+
 /// Counts and sums of one Vietnam-local day, as added to `daily_totals`.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(super) struct DayTotals {
@@ -270,7 +390,10 @@ pub(super) fn batch_result(
         let outcome = match inserted.get(key) {
             Some(&id) if first => IngestOutcome { id, created: true },
             Some(&id) => IngestOutcome { id, created: false },
-            None => IngestOutcome { id: *existing.get(key)?, created: false },
+            None => IngestOutcome {
+                id: *existing.get(key)?,
+                created: false,
+            },
         };
         if outcome.created {
             let day = result.days.entry(vn_day(t.booked_at)).or_default();
@@ -283,7 +406,10 @@ pub(super) fn batch_result(
                 day.debit_amount -= t.amount;
             }
             if let Some(balance) = t.running_balance {
-                if result.latest_balance.is_none_or(|(at, _)| t.booked_at >= at) {
+                if result
+                    .latest_balance
+                    .is_none_or(|(at, _)| t.booked_at >= at)
+                {
                     result.latest_balance = Some((t.booked_at, balance));
                 }
             }
@@ -295,7 +421,35 @@ pub(super) fn batch_result(
 
 /// Implements [`super::Store`] for a backend type with fields `pool` and method `begin_write`.
 macro_rules! impl_store {
-    ($store:ty, $backend:expr) => {
+    ($store:ty, $backend:expr, $db:ty) => {
+        impl $store {
+            /// Records a webhook's account restriction; returns its `(webhook_id, account_id)` rows.
+            async fn restrict_webhook(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                business_id: BusinessId,
+                webhook_id: i64,
+                spec: &WebhookSpec,
+            ) -> StoreResult<Vec<(i64, i64)>> {
+                let mut rows = Vec::new();
+                for account_id in spec.account_ids.iter().flatten() {
+                    let done = sqlx::query(sql::ADD_WEBHOOK_ACCOUNT)
+                        .bind(business_id)
+                        .bind(webhook_id)
+                        .bind(*account_id)
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::Conflict(format!(
+                            "bank account {account_id} is not an account of this business"
+                        )));
+                    }
+                    rows.push((webhook_id, *account_id));
+                }
+                Ok(rows)
+            }
+        }
+
         #[async_trait::async_trait]
         impl $crate::storage::Store for $store {
             fn backend(&self) -> $crate::storage::Backend {
@@ -625,6 +779,29 @@ macro_rules! impl_store {
                         .await
                         .map_err(StoreError::from_sqlx)?;
                 }
+                let created: Vec<i64> = result
+                    .outcomes
+                    .iter()
+                    .filter(|o| o.created)
+                    .map(|o| o.id)
+                    .collect();
+                for chunk in created.chunks(sql::INSERT_CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::new(sql::ENQUEUE_DELIVERIES_HEAD);
+                    qb.push_bind(now)
+                        .push(", '', '', ")
+                        .push_bind(now)
+                        .push(", ")
+                        .push_bind(now)
+                        .push(" FROM transactions t JOIN webhooks w ON w.business_id = t.business_id WHERE t.business_id = ")
+                        .push_bind(business_id)
+                        .push(" AND t.id IN (");
+                    let mut ids = qb.separated(", ");
+                    for id in chunk {
+                        ids.push_bind(*id);
+                    }
+                    qb.push(sql::ENQUEUE_DELIVERIES_TAIL);
+                    qb.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
+                }
                 if let Some((booked_at, balance)) = result.latest_balance {
                     sqlx::query(sql::UPDATE_BALANCE)
                         .bind(balance)
@@ -637,6 +814,156 @@ macro_rules! impl_store {
                 }
                 tx.commit().await.map_err(StoreError::from_sqlx)?;
                 Ok(result.outcomes)
+            }
+
+            async fn create_webhook(&self, business_id: BusinessId, spec: &WebhookSpec) -> StoreResult<Webhook> {
+                let now = now_ms();
+                let mut tx = self.begin_write().await?;
+                let row: sql::WebhookRow = sqlx::query_as(&format!(
+                    "INSERT INTO webhooks (business_id, url, secure_token, income_only, format, secret, \
+                     all_accounts, enabled, disabled_reason, failing_since, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, 1, '', NULL, $8, $8) RETURNING {}",
+                    sql::WEBHOOK_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(spec.url.as_str())
+                .bind(&spec.secure_token)
+                .bind(i64::from(spec.income_only))
+                .bind(spec.format.as_str())
+                .bind(&spec.secret)
+                .bind(i64::from(spec.account_ids.is_none()))
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                let restrictions = Self::restrict_webhook(&mut tx, business_id, row.id, spec).await?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                row.into_webhook(&restrictions)
+            }
+
+            async fn get_webhook(&self, business_id: BusinessId, id: i64) -> StoreResult<Option<Webhook>> {
+                let row: Option<sql::WebhookRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM webhooks WHERE business_id = $1 AND id = $2",
+                    sql::WEBHOOK_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                let Some(row) = row else { return Ok(None) };
+                let restrictions: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT webhook_id, account_id FROM webhook_accounts WHERE business_id = $1 AND webhook_id = $2",
+                )
+                .bind(business_id)
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                row.into_webhook(&restrictions).map(Some)
+            }
+
+            async fn list_webhooks(&self, business_id: BusinessId) -> StoreResult<Vec<Webhook>> {
+                let rows: Vec<sql::WebhookRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM webhooks WHERE business_id = $1 ORDER BY id",
+                    sql::WEBHOOK_COLUMNS
+                ))
+                .bind(business_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                let restrictions: Vec<(i64, i64)> = sqlx::query_as(
+                    "SELECT webhook_id, account_id FROM webhook_accounts WHERE business_id = $1 ORDER BY account_id",
+                )
+                .bind(business_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                rows.into_iter().map(|r| r.into_webhook(&restrictions)).collect()
+            }
+
+            async fn update_webhook(
+                &self,
+                business_id: BusinessId,
+                id: i64,
+                spec: &WebhookSpec,
+            ) -> StoreResult<Option<Webhook>> {
+                let mut tx = self.begin_write().await?;
+                let row: Option<sql::WebhookRow> = sqlx::query_as(&format!(
+                    "UPDATE webhooks SET url = $1, secure_token = $2, income_only = $3, format = $4, \
+                     secret = $5, all_accounts = $6, enabled = 1, disabled_reason = '', \
+                     failing_since = NULL, updated_at = $7 \
+                     WHERE business_id = $8 AND id = $9 RETURNING {}",
+                    sql::WEBHOOK_COLUMNS
+                ))
+                .bind(spec.url.as_str())
+                .bind(&spec.secure_token)
+                .bind(i64::from(spec.income_only))
+                .bind(spec.format.as_str())
+                .bind(&spec.secret)
+                .bind(i64::from(spec.account_ids.is_none()))
+                .bind(now_ms())
+                .bind(business_id)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                let Some(row) = row else { return Ok(None) };
+                sqlx::query("DELETE FROM webhook_accounts WHERE business_id = $1 AND webhook_id = $2")
+                    .bind(business_id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                let restrictions = Self::restrict_webhook(&mut tx, business_id, id, spec).await?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                row.into_webhook(&restrictions).map(Some)
+            }
+
+            async fn delete_webhook(&self, business_id: BusinessId, id: i64) -> StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query("DELETE FROM webhooks WHERE business_id = $1 AND id = $2")
+                    .bind(business_id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn delete_webhooks_by_url(&self, business_id: BusinessId, url: &str) -> StoreResult<u64> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query("DELETE FROM webhooks WHERE business_id = $1 AND url = $2")
+                    .bind(business_id)
+                    .bind(url)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(done.rows_affected())
+            }
+
+            async fn list_deliveries(
+                &self,
+                business_id: BusinessId,
+                webhook_id: i64,
+                before: Option<i64>,
+                limit: i64,
+            ) -> StoreResult<Vec<Delivery>> {
+                let rows: Vec<sql::DeliveryRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM deliveries WHERE business_id = $1 AND webhook_id = $2 AND id < $3 \
+                     ORDER BY id DESC LIMIT $4",
+                    sql::DELIVERY_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(webhook_id)
+                .bind(before.unwrap_or(i64::MAX))
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(rows.into_iter().map(Into::into).collect())
             }
 
             async fn list_transactions(

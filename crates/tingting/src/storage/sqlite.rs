@@ -15,8 +15,8 @@ use super::sql::{self, impl_store};
 use super::{SortOrder, StoreError, StoreResult, TransactionPage, TransactionQuery};
 use crate::domain::time::{day_start_ms, now_ms};
 use crate::domain::{
-    AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Email, IngestOutcome,
-    NewBankAccount, NewTransaction, Principal, Transaction, User,
+    AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email, IngestOutcome,
+    NewBankAccount, NewTransaction, Principal, Transaction, User, Webhook, WebhookSpec,
 };
 
 /// How long a statement waits for another process's write lock.
@@ -60,4 +60,4 @@ impl SqliteStore {
     }
 }
 
-impl_store!(SqliteStore, super::Backend::Sqlite);
+impl_store!(SqliteStore, super::Backend::Sqlite, Sqlite);

@@ -5,3 +5,4 @@ pub mod health;
 pub mod ingest;
 pub mod transactions;
 pub mod user_info;
+pub mod webhooks;

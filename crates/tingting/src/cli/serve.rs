@@ -1,4 +1,4 @@
-//! `tingting serve`.
+//! `tingting serve`: the HTTP API and the delivery worker.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -6,6 +6,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
+use crate::delivery::policy::{parse_duration, parse_schedule, Policy, DEFAULT_SCHEDULE};
+use crate::delivery::sender::Sender;
+use crate::delivery::worker::{Wakeup, Worker};
 use crate::domain::BankDirectory;
 use crate::http::{self, AppState};
 use crate::{demo, storage};
@@ -16,12 +19,32 @@ pub struct ServeArgs {
     #[arg(long, env = "TINGTING_LISTEN", default_value = "127.0.0.1:8080")]
     listen: String,
     /// Seed a demo business with two accounts and 30 days of transactions (reused if present),
-    /// and print an API key to try the API with.
+    /// and print an API key to try the API with. Implies --allow-private-webhooks.
     #[arg(long)]
     demo: bool,
+    /// Allow webhooks to loopback, private and link-local addresses (tests, local development).
+    #[arg(long, env = "TINGTING_ALLOW_PRIVATE_WEBHOOKS", value_parser = clap::builder::BoolishValueParser::new(), default_value = "false")]
+    allow_private_webhooks: bool,
+    /// How long a webhook receiver has to answer.
+    #[arg(long, env = "TINGTING_WEBHOOK_TIMEOUT", default_value = "15s", value_parser = parse_duration)]
+    webhook_timeout: std::time::Duration,
+    /// Delays before each retry of a failed delivery (comma-separated; about 3 days by default).
+    #[arg(long, env = "TINGTING_WEBHOOK_RETRIES", default_value = DEFAULT_SCHEDULE)]
+    webhook_retries: String,
+    /// A webhook whose every delivery has failed for this long is disabled.
+    #[arg(long, env = "TINGTING_WEBHOOK_DISABLE_AFTER", default_value = "5d", value_parser = parse_duration)]
+    webhook_disable_after: std::time::Duration,
 }
 
 pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let schedule = parse_schedule(&args.webhook_retries)
+        .map_err(|e| anyhow::anyhow!("--webhook-retries: {e}"))?;
+    let policy = Policy {
+        timeout: args.webhook_timeout,
+        schedule,
+        disable_after: args.webhook_disable_after,
+        ..Policy::default()
+    };
     let store = storage::connect(database)
         .await
         .with_context(|| format!("cannot open database {database}"))?;
@@ -33,15 +56,35 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         let seeded = demo::seed(store.as_ref()).await?;
         print!("{}", demo::instructions(&seeded, database, addr));
     }
+    let allow_private = args.allow_private_webhooks || args.demo;
+    let sender =
+        Sender::new(policy.timeout, allow_private).context("cannot build the HTTP client")?;
+    let banks = BankDirectory::builtin();
+    let wakeup = Wakeup::default();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = Worker::new(store.clone(), sender, policy, banks, wakeup.clone());
+    let worker = tokio::spawn(worker.run(until(stopped.clone())));
     println!("tingting listening on http://{addr}");
     std::io::stdout().flush()?;
     let state = AppState {
         store,
-        banks: BankDirectory::builtin(),
+        banks,
+        wakeup,
     };
-    http::serve(listener, state, shutdown_signal()).await?;
+    let served = http::serve(listener, state, async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    })
+    .await;
+    let _ = worker.await;
+    served?;
     tracing::info!("shut down cleanly");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Completes when `stopped` turns true.
+async fn until(mut stopped: tokio::sync::watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|s| *s).await;
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

@@ -1,7 +1,11 @@
-//! Webhook delivery: the bodies and signatures of each format, the retry policy, and the guard
-//! against non-public targets. (The outbox is written by ingest; its workers come next.)
+//! Webhook delivery: ingest writes the outbox (a delivery per matching webhook, in the same
+//! database transaction as the transaction); the [`worker::Worker`] claims due deliveries with a
+//! lease, sends them in the webhook's format through the guarded [`sender::Sender`], and retries
+//! on the [`policy::Policy`] schedule.
 
 pub mod guard;
 pub mod payload;
 pub mod policy;
+pub mod sender;
 pub mod signing;
+pub mod worker;

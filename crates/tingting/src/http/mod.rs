@@ -21,6 +21,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::delivery::worker::Wakeup;
 use crate::domain::BankDirectory;
 use crate::storage::Store;
 use error::ApiError;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// The bank directory.
     pub banks: &'static BankDirectory,
+    /// Wakes the delivery worker when deliveries are enqueued.
+    pub wakeup: Wakeup,
 }
 
 /// The application: routes plus middleware (request ids, tracing, body limit, timeout, panic
@@ -66,6 +69,13 @@ pub fn router(state: AppState) -> Router {
                 .put(routes::webhooks::update)
                 .delete(routes::webhooks::delete),
         )
+        .route(
+            "/v2/webhooks/{id}/deliveries",
+            get(routes::deliveries::list),
+        )
+        .route("/v2/webhooks/{id}/test", post(routes::deliveries::test))
+        .route("/v2/webhooks/{id}/replay", post(routes::deliveries::replay))
+        .route("/v2/deliveries/{id}/retry", post(routes::deliveries::retry))
         .route("/healthz", get(routes::health::healthz))
         .route("/openapi.json", get(openapi::serve))
         .fallback(|| async { ApiError::not_found("Not found") })

@@ -91,6 +91,42 @@ pub struct TransactionPage {
     pub total: i64,
 }
 
+/// The outcome of one delivery attempt, as the worker records it.
+#[derive(Debug, Clone)]
+pub struct AttemptRecord {
+    /// The delivery.
+    pub delivery_id: i64,
+    /// Its webhook.
+    pub webhook_id: i64,
+    /// When the attempt finished (ms).
+    pub now: i64,
+    /// What happens next.
+    pub next: NextStep,
+    /// The HTTP status, if the receiver answered.
+    pub http_status: Option<i64>,
+    /// Why it failed ("" on success).
+    pub error: String,
+    /// How long it took.
+    pub latency_ms: i64,
+    /// The start of the response body.
+    pub response_excerpt: String,
+    /// Disable the webhook for this reason (410 Gone).
+    pub disable: Option<String>,
+    /// Disable the webhook if it has been failing since this instant or earlier.
+    pub disable_if_failing_since: i64,
+}
+
+/// What becomes of a delivery after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextStep {
+    /// Delivered.
+    Succeeded,
+    /// Try again at this instant (ms).
+    RetryAt(i64),
+    /// No more attempts.
+    Failed,
+}
+
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -225,6 +261,54 @@ pub trait Store: Send + Sync + 'static {
         before: Option<i64>,
         limit: i64,
     ) -> StoreResult<Vec<Delivery>>;
+
+    /// Claims up to `limit` due pending deliveries of any business for a worker until
+    /// `lease_until` (operator-level: workers serve every tenant). A claim whose lease expires
+    /// (its worker died) is due again, so nothing is lost.
+    async fn claim_deliveries(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Delivery>>;
+
+    /// When the earliest pending delivery is due (operator-level), if any is pending.
+    async fn next_delivery_due(&self) -> StoreResult<Option<i64>>;
+
+    /// Records an attempt's outcome on a delivery and on its webhook's health.
+    async fn finish_attempt(
+        &self,
+        business_id: BusinessId,
+        attempt: &AttemptRecord,
+    ) -> StoreResult<()>;
+
+    /// Enqueues a test ping (no transaction) to a webhook, due now.
+    async fn enqueue_test_delivery(
+        &self,
+        business_id: BusinessId,
+        webhook_id: i64,
+        now: i64,
+    ) -> StoreResult<Delivery>;
+
+    /// Makes a delivery due again now (whatever its status). None when the business has none
+    /// with that id.
+    async fn retry_delivery(
+        &self,
+        business_id: BusinessId,
+        id: i64,
+        now: i64,
+    ) -> StoreResult<Option<Delivery>>;
+
+    /// Enqueues a new delivery to the webhook for every transaction of the business booked in
+    /// `[from, to)` that the webhook matches; returns how many.
+    async fn replay_deliveries(
+        &self,
+        business_id: BusinessId,
+        webhook_id: i64,
+        from: i64,
+        to: i64,
+        now: i64,
+    ) -> StoreResult<u64>;
 
     /// A page of the business's transactions.
     async fn list_transactions(

@@ -355,6 +355,59 @@ impl From<DeliveryRow> for Delivery {
     }
 }
 
+/// Claims due deliveries (the inner select gets `FOR UPDATE SKIP LOCKED` on PostgreSQL so
+/// concurrent workers never claim the same row; SQLite writers are serialized already).
+pub(super) fn claim_deliveries_sql(skip_locked: bool) -> String {
+    let lock = if skip_locked {
+        " FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
+    format!(
+        "UPDATE deliveries SET lease_until = $1 WHERE id IN (SELECT id FROM deliveries \
+         WHERE status = 'pending' AND next_attempt_at <= $2 \
+         AND (lease_until IS NULL OR lease_until <= $2) \
+         ORDER BY next_attempt_at, id LIMIT $3{lock}) RETURNING {DELIVERY_COLUMNS}"
+    )
+}
+
+pub(super) const FINISH_ATTEMPT: &str = "UPDATE deliveries SET attempts = attempts + 1, \
+    status = $1, next_attempt_at = $2, lease_until = NULL, last_http_status = $3, last_error = $4, \
+    last_latency_ms = $5, response_excerpt = $6, updated_at = $7, \
+    delivered_at = CASE WHEN $1 = 'succeeded' THEN $7 ELSE delivered_at END \
+    WHERE business_id = $8 AND id = $9";
+
+pub(super) const WEBHOOK_SUCCEEDED: &str =
+    "UPDATE webhooks SET failing_since = NULL WHERE business_id = $1 AND id = $2";
+
+pub(super) const WEBHOOK_FAILED: &str =
+    "UPDATE webhooks SET failing_since = COALESCE(failing_since, $1) \
+    WHERE business_id = $2 AND id = $3";
+
+pub(super) const DISABLE_WEBHOOK: &str = "UPDATE webhooks SET enabled = 0, disabled_reason = $1, \
+    updated_at = $2 WHERE business_id = $3 AND id = $4 AND enabled = 1";
+
+pub(super) const DISABLE_WEBHOOK_IF_FAILING: &str = "UPDATE webhooks SET enabled = 0, \
+    disabled_reason = $1, updated_at = $2 WHERE business_id = $3 AND id = $4 AND enabled = 1 \
+    AND failing_since IS NOT NULL AND failing_since <= $5";
+
+/// Gives up the pending deliveries of a webhook that was just disabled.
+pub(super) const FAIL_PENDING_OF_WEBHOOK: &str = "UPDATE deliveries SET status = 'failed', \
+    last_error = $1, lease_until = NULL, updated_at = $2 \
+    WHERE business_id = $3 AND webhook_id = $4 AND status = 'pending'";
+
+/// Replays a time range: like the outbox insert, for one webhook and every matching
+/// transaction booked in `[$3, $4)`.
+pub(super) const REPLAY_DELIVERIES: &str = "INSERT INTO deliveries (business_id, webhook_id, \
+    transaction_id, status, attempts, next_attempt_at, last_error, response_excerpt, created_at, \
+    updated_at) SELECT t.business_id, w.id, t.id, 'pending', 0, $5, '', '', $5, $5 \
+    FROM transactions t JOIN webhooks w ON w.business_id = t.business_id \
+    WHERE t.business_id = $1 AND w.id = $2 AND t.booked_at >= $3 AND t.booked_at < $4 \
+    AND (w.income_only = 0 OR t.amount > 0) \
+    AND (w.all_accounts = 1 OR EXISTS (SELECT 1 FROM webhook_accounts wa \
+        WHERE wa.business_id = t.business_id AND wa.webhook_id = w.id AND wa.account_id = t.account_id)) \
+    ORDER BY t.booked_at, t.id";
+
 /// Counts and sums of one Vietnam-local day, as added to `daily_totals`.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(super) struct DayTotals {
@@ -964,6 +1017,155 @@ macro_rules! impl_store {
                 .await
                 .map_err(StoreError::from_sqlx)?;
                 Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn claim_deliveries(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<Delivery>> {
+                let skip_locked = self.backend() == $crate::storage::Backend::Postgres;
+                let mut tx = self.begin_write().await?;
+                let rows: Vec<sql::DeliveryRow> = sqlx::query_as(&sql::claim_deliveries_sql(skip_locked))
+                    .bind(lease_until)
+                    .bind(now)
+                    .bind(limit)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                let mut claimed: Vec<Delivery> = rows.into_iter().map(Into::into).collect();
+                claimed.sort_by_key(|d| (d.next_attempt_at, d.id));
+                Ok(claimed)
+            }
+
+            async fn next_delivery_due(&self) -> StoreResult<Option<i64>> {
+                sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending'")
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(StoreError::from_sqlx)
+            }
+
+            async fn finish_attempt(&self, business_id: BusinessId, a: &$crate::storage::AttemptRecord) -> StoreResult<()> {
+                use $crate::storage::NextStep;
+                let (status, next_at) = match a.next {
+                    NextStep::Succeeded => ("succeeded", a.now),
+                    NextStep::RetryAt(at) => ("pending", at),
+                    NextStep::Failed => ("failed", a.now),
+                };
+                let mut tx = self.begin_write().await?;
+                sqlx::query(sql::FINISH_ATTEMPT)
+                    .bind(status)
+                    .bind(next_at)
+                    .bind(a.http_status)
+                    .bind(&a.error)
+                    .bind(a.latency_ms)
+                    .bind(&a.response_excerpt)
+                    .bind(a.now)
+                    .bind(business_id)
+                    .bind(a.delivery_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                let health = if a.next == NextStep::Succeeded { sql::WEBHOOK_SUCCEEDED } else { sql::WEBHOOK_FAILED };
+                let mut q = sqlx::query(health);
+                if a.next != NextStep::Succeeded {
+                    q = q.bind(a.now);
+                }
+                q.bind(business_id)
+                    .bind(a.webhook_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                let disabled = match &a.disable {
+                    Some(reason) => sqlx::query(sql::DISABLE_WEBHOOK)
+                        .bind(reason)
+                        .bind(a.now)
+                        .bind(business_id)
+                        .bind(a.webhook_id)
+                        .execute(&mut *tx)
+                        .await,
+                    None if a.next == NextStep::Succeeded => Ok(Default::default()),
+                    None => sqlx::query(sql::DISABLE_WEBHOOK_IF_FAILING)
+                        .bind("every delivery failed for too long")
+                        .bind(a.now)
+                        .bind(business_id)
+                        .bind(a.webhook_id)
+                        .bind(a.disable_if_failing_since)
+                        .execute(&mut *tx)
+                        .await,
+                }
+                .map_err(StoreError::from_sqlx)?;
+                if disabled.rows_affected() > 0 {
+                    sqlx::query(sql::FAIL_PENDING_OF_WEBHOOK)
+                        .bind("webhook disabled")
+                        .bind(a.now)
+                        .bind(business_id)
+                        .bind(a.webhook_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                }
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(())
+            }
+
+            async fn enqueue_test_delivery(
+                &self,
+                business_id: BusinessId,
+                webhook_id: i64,
+                now: i64,
+            ) -> StoreResult<Delivery> {
+                let mut tx = self.begin_write().await?;
+                let row: sql::DeliveryRow = sqlx::query_as(&format!(
+                    "INSERT INTO deliveries (business_id, webhook_id, transaction_id, status, attempts, \
+                     next_attempt_at, last_error, response_excerpt, created_at, updated_at) \
+                     VALUES ($1, $2, NULL, 'pending', 0, $3, '', '', $3, $3) RETURNING {}",
+                    sql::DELIVERY_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(webhook_id)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(row.into())
+            }
+
+            async fn retry_delivery(&self, business_id: BusinessId, id: i64, now: i64) -> StoreResult<Option<Delivery>> {
+                let mut tx = self.begin_write().await?;
+                let row: Option<sql::DeliveryRow> = sqlx::query_as(&format!(
+                    "UPDATE deliveries SET status = 'pending', next_attempt_at = $1, lease_until = NULL, \
+                     updated_at = $1 WHERE business_id = $2 AND id = $3 RETURNING {}",
+                    sql::DELIVERY_COLUMNS
+                ))
+                .bind(now)
+                .bind(business_id)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn replay_deliveries(
+                &self,
+                business_id: BusinessId,
+                webhook_id: i64,
+                from: i64,
+                to: i64,
+                now: i64,
+            ) -> StoreResult<u64> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(sql::REPLAY_DELIVERIES)
+                    .bind(business_id)
+                    .bind(webhook_id)
+                    .bind(from)
+                    .bind(to)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(done.rows_affected())
             }
 
             async fn list_transactions(

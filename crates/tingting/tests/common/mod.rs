@@ -18,6 +18,9 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::Executor;
+use tingting::delivery::policy::Policy;
+use tingting::delivery::sender::Sender;
+use tingting::delivery::worker::{Wakeup, Worker};
 use tingting::domain::{AccountNumber, BankAccount, BankDirectory, Email, NewBankAccount, User};
 use tingting::http::{self, AppState};
 use tingting::storage::{self, Store};
@@ -200,8 +203,19 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Starts a server, or returns None when the backend is unavailable (PostgreSQL skipped).
+    /// Starts a server without a delivery worker (deliveries stay pending), or returns None
+    /// when the backend is unavailable (PostgreSQL skipped).
     pub async fn start(backend: Backend) -> Option<Self> {
+        Self::launch(backend, None).await
+    }
+
+    /// Starts a server with its delivery worker, private webhook targets allowed (the
+    /// receivers are on loopback).
+    pub async fn start_with_worker(backend: Backend, policy: Policy) -> Option<Self> {
+        Self::launch(backend, Some(policy)).await
+    }
+
+    async fn launch(backend: Backend, worker: Option<Policy>) -> Option<Self> {
         let db = TestDb::fresh(backend).await?;
         let store = storage::connect(&db.url).await.expect("open test database");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -209,12 +223,30 @@ impl TestServer {
             .expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let wakeup = Wakeup::default();
+        if let Some(policy) = worker {
+            let sender = Sender::new(policy.timeout, true).expect("HTTP client");
+            let worker = Worker::new(
+                store.clone(),
+                sender,
+                policy,
+                BankDirectory::builtin(),
+                wakeup.clone(),
+            );
+            let mut stopped = stopped.clone();
+            tokio::spawn(worker.run(async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            }));
+        }
         let state = AppState {
             store: store.clone(),
             banks: BankDirectory::builtin(),
+            wakeup,
         };
         tokio::spawn(http::serve(listener, state, async move {
             let _ = rx.await;
+            let _ = stop.send(true);
         }));
         Some(Self {
             base: format!("http://{addr}"),

@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per resource.
 
 pub mod accounts;
+pub mod deliveries;
 pub mod health;
 pub mod ingest;
 pub mod transactions;

@@ -212,10 +212,15 @@ impl TestServer {
     /// Starts a server with its delivery worker, private webhook targets allowed (the
     /// receivers are on loopback).
     pub async fn start_with_worker(backend: Backend, policy: Policy) -> Option<Self> {
-        Self::launch(backend, Some(policy)).await
+        Self::launch(backend, Some((policy, true))).await
     }
 
-    async fn launch(backend: Backend, worker: Option<Policy>) -> Option<Self> {
+    /// Starts a server whose worker keeps the SSRF guard on (as in production).
+    pub async fn start_guarded(backend: Backend, policy: Policy) -> Option<Self> {
+        Self::launch(backend, Some((policy, false))).await
+    }
+
+    async fn launch(backend: Backend, worker: Option<(Policy, bool)>) -> Option<Self> {
         let db = TestDb::fresh(backend).await?;
         let store = storage::connect(&db.url).await.expect("open test database");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -225,8 +230,8 @@ impl TestServer {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let wakeup = Wakeup::default();
-        if let Some(policy) = worker {
-            let sender = Sender::new(policy.timeout, true).expect("HTTP client");
+        if let Some((policy, allow_private)) = worker {
+            let sender = Sender::new(policy.timeout, allow_private).expect("HTTP client");
             let worker = Worker::new(
                 store.clone(),
                 sender,

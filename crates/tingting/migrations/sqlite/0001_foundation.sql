@@ -1,5 +1,6 @@
 -- Foundation schema (SQLite). Instants are INTEGER milliseconds since the Unix epoch, UTC.
--- Money is INTEGER VND. Every business-owned row carries business_id.
+-- Money is INTEGER VND. Every business-owned row carries business_id. Ids that leave the
+-- server (keys, transactions) are AUTOINCREMENT: never reused, even after a delete.
 
 CREATE TABLE businesses (
     id          INTEGER PRIMARY KEY,
@@ -16,7 +17,7 @@ CREATE TABLE users (
 CREATE INDEX users_business ON users(business_id);
 
 CREATE TABLE api_keys (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     business_id  INTEGER NOT NULL REFERENCES businesses(id),
     user_id      INTEGER NOT NULL REFERENCES users(id),
     label        TEXT    NOT NULL,
@@ -40,7 +41,7 @@ CREATE TABLE bank_accounts (
 );
 
 CREATE TABLE transactions (
-    id                    INTEGER PRIMARY KEY,
+    id                    INTEGER PRIMARY KEY AUTOINCREMENT,
     business_id           INTEGER NOT NULL REFERENCES businesses(id),
     account_id            INTEGER NOT NULL REFERENCES bank_accounts(id),
     amount                INTEGER NOT NULL,

@@ -1,7 +1,8 @@
 -- Webhooks and the delivery outbox (SQLite). Instants are INTEGER ms since the epoch, UTC.
+-- Ids are AUTOINCREMENT: a deleted webhook's or delivery's id is never given to another.
 
 CREATE TABLE webhooks (
-    id               INTEGER PRIMARY KEY,
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
     business_id      INTEGER NOT NULL REFERENCES businesses(id),
     url              TEXT    NOT NULL,
     secure_token     TEXT    NOT NULL,
@@ -27,7 +28,7 @@ CREATE TABLE webhook_accounts (
 
 -- One row per (webhook, transaction) to deliver, written in the ingest transaction.
 CREATE TABLE deliveries (
-    id               INTEGER PRIMARY KEY,
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
     business_id      INTEGER NOT NULL,
     webhook_id       INTEGER NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
     transaction_id   INTEGER REFERENCES transactions(id),

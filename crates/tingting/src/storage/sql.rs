@@ -906,7 +906,7 @@ macro_rules! impl_store {
                 .map_err(StoreError::from_sqlx)?;
                 let Some(row) = row else { return Ok(None) };
                 let restrictions: Vec<(i64, i64)> = sqlx::query_as(
-                    "SELECT webhook_id, account_id FROM webhook_accounts WHERE business_id = $1 AND webhook_id = $2",
+                    "SELECT webhook_id, account_id FROM webhook_accounts WHERE business_id = $1 AND webhook_id = $2 ORDER BY account_id",
                 )
                 .bind(business_id)
                 .bind(id)

@@ -170,6 +170,17 @@ fn spec_from(
                         })
                 })
                 .collect::<Result<Vec<_>, _>>()
+                .and_then(|mut ids| {
+                    ids.sort_unstable();
+                    ids.dedup();
+                    if ids.is_empty() {
+                        Err(ApiError::bad_request(
+                            "bank_accounts must name at least one account (omit it for all accounts)",
+                        ))
+                    } else {
+                        Ok(ids)
+                    }
+                })
         })
         .transpose()?;
     let (secret, generated) = match req.secret {

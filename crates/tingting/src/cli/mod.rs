@@ -3,6 +3,7 @@
 mod admin;
 mod import;
 mod serve;
+mod webhook;
 
 use std::process::ExitCode;
 
@@ -38,6 +39,9 @@ enum Command {
     Account(admin::AccountCommand),
     /// Import a statement file (tingting's canonical CSV) into an account.
     Import(import::ImportArgs),
+    /// Inspect webhooks and their deliveries; retry, replay, test.
+    #[command(subcommand)]
+    Webhook(webhook::WebhookCommand),
 }
 
 /// Parses the command line, runs the command and turns failures into one clear line on stderr.
@@ -71,6 +75,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Apikey(cmd) => admin::apikey(&database, cmd).await,
         Command::Account(cmd) => admin::account(&database, cmd).await,
         Command::Import(args) => import::run(&database, args).await,
+        Command::Webhook(cmd) => webhook::run(&database, cmd).await,
     }
 }
 

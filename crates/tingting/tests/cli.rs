@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use common::{cli, temp_file, Backend, TestDb};
+use common::{cli, temp_file, Backend, TestDb, TestServer};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tingting");
 /// How long a child server may take to start listening (migrations, demo seeding).
@@ -1143,7 +1143,89 @@ async fn database_url_env_is_honoured(backend: Backend) {
     assert!(other.path().join("other.db").is_file());
 }
 
+/// The operators' webhook commands see and act on what the API created (no worker runs here,
+/// so deliveries stay where the commands put them).
+async fn webhook_commands(backend: Backend) {
+    let Some(srv) = TestServer::start(backend).await else {
+        return;
+    };
+    let t = srv.tenant("ops@shop.vn", "Ops").await;
+    srv.account(&t, "ACB", "12345678").await;
+    let (status, hook) = srv
+        .post(
+            "/v2/webhooks",
+            &t.key,
+            &json!({"webhook": "https://shop.vn/hook", "income_only": true}),
+        )
+        .await;
+    assert_eq!(status, 200, "{hook}");
+    let hook_id = hook["data"]["id"].as_i64().unwrap().to_string();
+    let today = common::vn_today();
+    srv.ingest(
+        &t,
+        "12345678",
+        vec![
+            json!({"amount": 50000, "bookedAt": format!("{today} 09:00:00"), "description": "DH1 in"}),
+            json!({"amount": -1000, "bookedAt": format!("{today} 09:01:00"), "description": "out"}),
+        ],
+    )
+    .await;
+    let run = |args: &[&str]| {
+        let out = cli(&srv.db.url, args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).expect("JSON on stdout")
+    };
+    let list = run(&["webhook", "list", "--email", "ops@shop.vn"]);
+    assert_eq!(list[0]["url"], "https://shop.vn/hook");
+    assert_eq!(list[0]["incomeOnly"], true);
+    let deliveries = run(&["webhook", "deliveries", "--email", "ops@shop.vn", &hook_id]);
+    assert_eq!(
+        deliveries.as_array().unwrap().len(),
+        1,
+        "income only: {deliveries}"
+    );
+    assert_eq!(deliveries[0]["status"], "pending");
+    let delivery_id = deliveries[0]["id"].as_i64().unwrap().to_string();
+    let retried = run(&["webhook", "retry", "--email", "ops@shop.vn", &delivery_id]);
+    assert_eq!(retried["id"].to_string(), delivery_id);
+    let replay = run(&[
+        "webhook",
+        "replay",
+        "--email",
+        "ops@shop.vn",
+        &hook_id,
+        "--from",
+        &today,
+        "--to",
+        &today,
+    ]);
+    assert_eq!(replay, json!({"enqueued": 1}));
+    let ping = run(&["webhook", "test", "--email", "ops@shop.vn", &hook_id]);
+    assert_eq!(ping["transactionId"], 0);
+    let deliveries = run(&["webhook", "deliveries", "--email", "ops@shop.vn", &hook_id]);
+    assert_eq!(deliveries.as_array().unwrap().len(), 3);
+    // Another business's webhook is out of reach.
+    srv.tenant("other@shop.vn", "Other").await;
+    let out = cli(
+        &srv.db.url,
+        &[
+            "webhook",
+            "deliveries",
+            "--email",
+            "other@shop.vn",
+            &hook_id,
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no webhook"));
+}
+
 both_backends!(
+    webhook_commands,
     user_create_prints_ids_and_rejects_duplicates,
     apikey_lifecycle,
     account_add_resolves_banks_and_rejects_bad_input,

@@ -290,8 +290,9 @@ pub trait Store: Send + Sync + 'static {
         now: i64,
     ) -> StoreResult<Delivery>;
 
-    /// Makes a delivery due again now (whatever its status). None when the business has none
-    /// with that id.
+    /// Makes a delivery due again now (whatever its status; an attempt in flight keeps its
+    /// claim, so the same delivery is never sent twice at once). None when the business has
+    /// none with that id.
     async fn retry_delivery(
         &self,
         business_id: BusinessId,

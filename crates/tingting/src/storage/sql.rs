@@ -1132,7 +1132,7 @@ macro_rules! impl_store {
             async fn retry_delivery(&self, business_id: BusinessId, id: i64, now: i64) -> StoreResult<Option<Delivery>> {
                 let mut tx = self.begin_write().await?;
                 let row: Option<sql::DeliveryRow> = sqlx::query_as(&format!(
-                    "UPDATE deliveries SET status = 'pending', next_attempt_at = $1, lease_until = NULL, \
+                    "UPDATE deliveries SET status = 'pending', next_attempt_at = $1, \
                      updated_at = $1 WHERE business_id = $2 AND id = $3 RETURNING {}",
                     sql::DELIVERY_COLUMNS
                 ))

@@ -112,6 +112,9 @@ pub async fn ingest(
         .collect::<Result<Vec<_>, _>>()?;
     let outcomes =
         ingest_into_number(state.store.as_ref(), who.business_id, &req.account, batch).await?;
+    if outcomes.iter().any(|o| o.created) {
+        state.wakeup.wake();
+    }
     Ok(success(
         outcomes
             .into_iter()

@@ -897,6 +897,19 @@ async fn gone_disables(backend: Backend) {
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(rx.total_hits(), 1);
     assert_eq!(delivery_log(&srv, &t, wid).await.len(), 1);
+    // A disabled webhook is not replayed into; the answer says how to re-enable it.
+    let (status, body) = srv
+        .post(
+            &format!("/v2/webhooks/{wid}/replay"),
+            &t.key,
+            &serde_json::json!({"fromDate": "2024-04-15", "toDate": "2024-04-15"}),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("disabled"),
+        "{body}"
+    );
 }
 
 /// A 301 is a failure, not followed, retried on the schedule until the attempts run out.

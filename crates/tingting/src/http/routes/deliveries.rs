@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::time::{day_of_date, day_start_ms, now_ms, render_vn};
-use crate::domain::Delivery;
+use crate::domain::{Delivery, Webhook};
 use crate::http::error::{success, ApiError, Envelope};
 use crate::http::extract::{Auth, Id, Json};
 use crate::http::AppState;
@@ -74,12 +74,11 @@ pub struct LogParams {
     pub limit: Option<i64>,
 }
 
-async fn ensure_webhook(state: &AppState, business_id: i64, id: i64) -> Result<(), ApiError> {
+async fn ensure_webhook(state: &AppState, business_id: i64, id: i64) -> Result<Webhook, ApiError> {
     state
         .store
         .get_webhook(business_id, id)
         .await?
-        .map(|_| ())
         .ok_or_else(|| ApiError::not_found(format!("Webhook {id} not found")))
 }
 
@@ -158,14 +157,24 @@ pub struct ReplayResult {
 /// Sends again, as new deliveries, every transaction booked in the range that the webhook matches.
 #[utoipa::path(post, path = "/v2/webhooks/{id}/replay", tag = "tingting", security(("apikey" = [])),
     params(("id" = i64, Path, description = "Webhook id")), request_body = ReplayRequest,
-    responses((status = 200, body = Envelope<ReplayResult>), (status = 400, description = "Invalid dates")))]
+    responses((status = 200, body = Envelope<ReplayResult>), (status = 400, description = "Invalid dates"),
+              (status = 409, description = "The webhook is disabled")))]
 pub async fn replay(
     State(state): State<AppState>,
     Auth(who): Auth,
     Id(id): Id,
     Json(req): Json<ReplayRequest>,
 ) -> Result<axum::Json<Envelope<ReplayResult>>, ApiError> {
-    ensure_webhook(&state, who.business_id, id).await?;
+    let webhook = ensure_webhook(&state, who.business_id, id).await?;
+    if !webhook.enabled {
+        return Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            format!(
+                "webhook {id} is disabled ({}); PUT it to re-enable before replaying",
+                webhook.disabled_reason
+            ),
+        ));
+    }
     let date = |name: &str, value: &str| {
         NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
             .map(day_of_date)

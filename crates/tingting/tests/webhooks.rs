@@ -5,11 +5,9 @@
 
 mod common;
 
-use std::fmt;
-
+use common::raw::{item, keys_at, Resp};
 use common::{Backend, Tenant, TestServer};
 use reqwest::Method;
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{json, Value};
 use tingting::delivery::signing::StandardSecret;
 use tingting::domain::{Delivery, DeliveryStatus};
@@ -37,62 +35,6 @@ const NOT_EXISTS: &str = r#"{"error":12,"message":"Webhook not exists","data":nu
 /// The exact body of a successful delete.
 const DELETED: &str = r#"{"error":0,"message":"success","data":null}"#;
 
-/// A raw response: status and the body text exactly as sent.
-struct Resp {
-    status: u16,
-    text: String,
-}
-
-impl Resp {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text)
-            .unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", self.text))
-    }
-
-    /// Asserts a success envelope (HTTP 200, `error: 0`, `message: "success"`) and returns `data`.
-    fn ok(&self) -> Value {
-        assert_eq!(self.status, 200, "unexpected status; body: {}", self.text);
-        let body = self.json();
-        assert_eq!(body["error"], 0, "body: {}", self.text);
-        assert_eq!(body["message"], "success", "body: {}", self.text);
-        assert_eq!(
-            keys_at(&self.text, ""),
-            ["error", "message", "data"],
-            "envelope key order"
-        );
-        body["data"].clone()
-    }
-
-    /// Asserts an error envelope: `error` equals the HTTP status, `data` is null, and the
-    /// message contains every needle. Returns the message.
-    fn assert_error(&self, status: u16, needles: &[&str]) -> String {
-        assert_eq!(
-            self.status, status,
-            "unexpected status; body: {}",
-            self.text
-        );
-        let body = self.json();
-        assert_eq!(body["error"], json!(status), "body: {}", self.text);
-        assert_eq!(body["data"], Value::Null, "body: {}", self.text);
-        assert_eq!(
-            keys_at(&self.text, ""),
-            ["error", "message", "data"],
-            "envelope key order"
-        );
-        let message = body["message"]
-            .as_str()
-            .unwrap_or_else(|| panic!("message is not a string: {}", self.text))
-            .to_string();
-        for needle in needles {
-            assert!(
-                message.contains(needle),
-                "message {message:?} should contain {needle:?}"
-            );
-        }
-        message
-    }
-}
-
 /// Sends a request with `Authorization: Apikey <key>` and, if given, a raw JSON body.
 async fn send(
     srv: &TestServer,
@@ -108,11 +50,7 @@ async fn send(
     if let Some(body) = body {
         rb = rb.header("Content-Type", "application/json").body(body);
     }
-    let resp = rb.send().await.expect("request");
-    Resp {
-        status: resp.status().as_u16(),
-        text: resp.text().await.expect("body text"),
-    }
+    Resp::read(rb.send().await.expect("request")).await
 }
 
 async fn get(srv: &TestServer, path: &str, key: &str) -> Resp {
@@ -235,11 +173,6 @@ async fn pending_transactions(srv: &TestServer, t: &Tenant, webhook_id: i64) -> 
         .collect()
 }
 
-/// A minimal ingest item.
-fn item(booked_at: &str, amount: i64, description: &str) -> Value {
-    json!({"bookedAt": booked_at, "amount": amount, "description": description})
-}
-
 /// Ingests and returns the ids and statuses answered.
 async fn ingest(
     srv: &TestServer,
@@ -258,88 +191,6 @@ async fn ingest(
             )
         })
         .collect()
-}
-
-/// A JSON value that remembers object key order.
-enum Ordered {
-    Scalar,
-    Arr(Vec<Ordered>),
-    Obj(Vec<(String, Ordered)>),
-}
-
-impl<'de> Deserialize<'de> for Ordered {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(OrderedVisitor)
-    }
-}
-
-struct OrderedVisitor;
-
-impl<'de> Visitor<'de> for OrderedVisitor {
-    type Value = Ordered;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Ordered, E> {
-        Ok(Ordered::Scalar)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Ordered, E> {
-        Ok(Ordered::Scalar)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Ordered, E> {
-        Ok(Ordered::Scalar)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Ordered, E> {
-        Ok(Ordered::Scalar)
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Ordered, E> {
-        Ok(Ordered::Scalar)
-    }
-    fn visit_unit<E>(self) -> Result<Ordered, E> {
-        Ok(Ordered::Scalar)
-    }
-    fn visit_none<E>(self) -> Result<Ordered, E> {
-        Ok(Ordered::Scalar)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Ordered, A::Error> {
-        let mut items = Vec::new();
-        while let Some(x) = seq.next_element()? {
-            items.push(x);
-        }
-        Ok(Ordered::Arr(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ordered, A::Error> {
-        let mut entries = Vec::new();
-        while let Some((k, v)) = map.next_entry::<String, Ordered>()? {
-            entries.push((k, v));
-        }
-        Ok(Ordered::Obj(entries))
-    }
-}
-
-/// The keys, in serialized order, of the object at `pointer` (`/data/0`; "" is the root) in the
-/// raw JSON `text`.
-fn keys_at(text: &str, pointer: &str) -> Vec<String> {
-    let root: Ordered = serde_json::from_str(text).expect("JSON body");
-    let mut node = &root;
-    for step in pointer.split('/').filter(|s| !s.is_empty()) {
-        node = match node {
-            Ordered::Obj(entries) => entries
-                .iter()
-                .find(|(k, _)| k == step)
-                .map(|(_, v)| v)
-                .unwrap_or_else(|| panic!("no key {step:?} on the way to {pointer}")),
-            Ordered::Arr(items) => items
-                .get(step.parse::<usize>().expect("array index"))
-                .unwrap_or_else(|| panic!("no element {step} on the way to {pointer}")),
-            Ordered::Scalar => panic!("scalar on the way to {pointer}"),
-        };
-    }
-    match node {
-        Ordered::Obj(entries) => entries.iter().map(|(k, _)| k.clone()).collect(),
-        _ => panic!("{pointer} is not an object"),
-    }
 }
 
 /// The webhook keys, optionally followed by `secret`.

@@ -75,7 +75,7 @@ pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
     })
     .await?;
     bar.finish_and_clear();
-    println!("{}", serde_json::to_string_pretty(&report)?);
+    println!("{}", serde_json::to_string(&report)?);
     if report.rejected_count > 0 {
         eprintln!(
             "{} line(s) rejected; the rest is imported. Fix them and import again: stored lines are skipped as duplicates.",

@@ -10,7 +10,8 @@ use serde_json::json;
 
 use super::admin::user_by_email;
 use super::print_json;
-use crate::domain::time::{day_of_date, day_start_ms, now_ms, render_vn};
+use crate::delivery::replay::replay;
+use crate::domain::time::{now_ms, render_vn};
 use crate::domain::Delivery;
 use crate::storage::{self, Store};
 
@@ -116,21 +117,8 @@ pub async fn run(database: &str, cmd: WebhookCommand) -> anyhow::Result<ExitCode
             from,
             to,
         } => {
-            if from > to {
-                return Err(anyhow!("--from must not be after --to"));
-            }
             let user = user_by_email(store, &email).await?;
-            existing_webhook(store, user.business_id, webhook_id).await?;
-            let (from, to) = (day_of_date(from), day_of_date(to));
-            let enqueued = store
-                .replay_deliveries(
-                    user.business_id,
-                    webhook_id,
-                    day_start_ms(from),
-                    day_start_ms(to + 1),
-                    now_ms(),
-                )
-                .await?;
+            let enqueued = replay(store, user.business_id, webhook_id, from, to).await?;
             print_json(&json!({"enqueued": enqueued}));
         }
         WebhookCommand::Test { email, webhook_id } => {

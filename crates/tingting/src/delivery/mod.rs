@@ -6,6 +6,7 @@
 pub mod guard;
 pub mod payload;
 pub mod policy;
+pub mod replay;
 pub mod sender;
 pub mod signing;
 pub mod worker;

@@ -4,17 +4,15 @@
 //! Vietnam local time (UTC+7, no daylight saving) as `YYYY-MM-DD HH:MM:SS`; that happens only at
 //! the edge, here.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
 /// Milliseconds in one day.
 pub const DAY_MS: i64 = 86_400_000;
-/// Vietnam's offset from UTC in milliseconds.
-const VN_OFFSET_MS: i64 = 7 * 3_600_000;
+/// Vietnam's offset from UTC in milliseconds (the statement parsers' constant).
+const VN_OFFSET_MS: i64 = statements::VIETNAM_UTC_OFFSET_SECONDS as i64 * 1000;
 
-/// Vietnam's fixed UTC offset.
-pub fn vn_offset() -> FixedOffset {
-    FixedOffset::east_opt(7 * 3600).expect("valid offset")
-}
+/// Vietnam's fixed UTC offset (UTC+7, no daylight saving), as the parsers use it.
+pub use statements::vietnam_offset as vn_offset;
 
 /// Now, in milliseconds since the epoch.
 pub fn now_ms() -> i64 {

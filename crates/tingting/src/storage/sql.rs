@@ -476,6 +476,17 @@ pub(super) fn batch_result(
 macro_rules! impl_store {
     ($store:ty, $backend:expr, $db:ty) => {
         impl $store {
+            /// Runs one statement in its own write transaction; returns the rows it affected.
+            async fn write_one<'q>(
+                &self,
+                query: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
+            ) -> StoreResult<u64> {
+                let mut tx = self.begin_write().await?;
+                let done = query.execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(done.rows_affected())
+            }
+
             /// Records a webhook's account restriction; returns its `(webhook_id, account_id)` rows.
             async fn restrict_webhook(
                 tx: &mut sqlx::Transaction<'static, $db>,
@@ -618,17 +629,12 @@ macro_rules! impl_store {
             }
 
             async fn revoke_api_key(&self, key_id: i64) -> StoreResult<bool> {
-                let mut tx = self.begin_write().await?;
-                let done = sqlx::query(
+                let query = sqlx::query(
                     "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
                 )
                 .bind(now_ms())
-                .bind(key_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(StoreError::from_sqlx)?;
-                tx.commit().await.map_err(StoreError::from_sqlx)?;
-                Ok(done.rows_affected() > 0)
+                .bind(key_id);
+                Ok(self.write_one(query).await? > 0)
             }
 
             async fn authenticate_api_key(&self, digest: &str) -> StoreResult<Option<Principal>> {
@@ -974,27 +980,17 @@ macro_rules! impl_store {
             }
 
             async fn delete_webhook(&self, business_id: BusinessId, id: i64) -> StoreResult<bool> {
-                let mut tx = self.begin_write().await?;
-                let done = sqlx::query("DELETE FROM webhooks WHERE business_id = $1 AND id = $2")
+                let query = sqlx::query("DELETE FROM webhooks WHERE business_id = $1 AND id = $2")
                     .bind(business_id)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(StoreError::from_sqlx)?;
-                tx.commit().await.map_err(StoreError::from_sqlx)?;
-                Ok(done.rows_affected() > 0)
+                    .bind(id);
+                Ok(self.write_one(query).await? > 0)
             }
 
             async fn delete_webhooks_by_url(&self, business_id: BusinessId, url: &str) -> StoreResult<u64> {
-                let mut tx = self.begin_write().await?;
-                let done = sqlx::query("DELETE FROM webhooks WHERE business_id = $1 AND url = $2")
+                let query = sqlx::query("DELETE FROM webhooks WHERE business_id = $1 AND url = $2")
                     .bind(business_id)
-                    .bind(url)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(StoreError::from_sqlx)?;
-                tx.commit().await.map_err(StoreError::from_sqlx)?;
-                Ok(done.rows_affected())
+                    .bind(url);
+                self.write_one(query).await
             }
 
             async fn list_deliveries(
@@ -1154,18 +1150,13 @@ macro_rules! impl_store {
                 to: i64,
                 now: i64,
             ) -> StoreResult<u64> {
-                let mut tx = self.begin_write().await?;
-                let done = sqlx::query(sql::REPLAY_DELIVERIES)
+                let query = sqlx::query(sql::REPLAY_DELIVERIES)
                     .bind(business_id)
                     .bind(webhook_id)
                     .bind(from)
                     .bind(to)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(StoreError::from_sqlx)?;
-                tx.commit().await.map_err(StoreError::from_sqlx)?;
-                Ok(done.rows_affected())
+                    .bind(now);
+                self.write_one(query).await
             }
 
             async fn list_transactions(

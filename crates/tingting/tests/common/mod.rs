@@ -8,6 +8,8 @@
 
 #![allow(dead_code)]
 
+pub mod raw;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::Output;

@@ -2,11 +2,13 @@
 //! delivery, replaying a time range.
 
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::time::{day_of_date, day_start_ms, now_ms, render_vn};
+use crate::delivery::replay::{self, ReplayError};
+use crate::domain::time::{now_ms, render_vn};
 use crate::domain::{Delivery, Webhook};
 use crate::http::error::{success, ApiError, Envelope};
 use crate::http::extract::{Auth, Id, Json};
@@ -165,38 +167,23 @@ pub async fn replay(
     Id(id): Id,
     Json(req): Json<ReplayRequest>,
 ) -> Result<axum::Json<Envelope<ReplayResult>>, ApiError> {
-    let webhook = ensure_webhook(&state, who.business_id, id).await?;
-    if !webhook.enabled {
-        return Err(ApiError::new(
-            axum::http::StatusCode::CONFLICT,
-            format!(
-                "webhook {id} is disabled ({}); PUT it to re-enable before replaying",
-                webhook.disabled_reason
-            ),
-        ));
-    }
     let date = |name: &str, value: &str| {
-        NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-            .map(day_of_date)
-            .map_err(|_| {
-                ApiError::bad_request(format!("{name} must be a date YYYY-MM-DD, got {value:?}"))
-            })
+        NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
+            ApiError::bad_request(format!("{name} must be a date YYYY-MM-DD, got {value:?}"))
+        })
     };
     let from = date("fromDate", &req.from_date)?;
     let to = date("toDate", &req.to_date)?;
-    if from > to {
-        return Err(ApiError::bad_request("fromDate must not be after toDate"));
-    }
-    let enqueued = state
-        .store
-        .replay_deliveries(
-            who.business_id,
-            id,
-            day_start_ms(from),
-            day_start_ms(to + 1),
-            now_ms(),
-        )
-        .await?;
+    let enqueued = replay::replay(state.store.as_ref(), who.business_id, id, from, to)
+        .await
+        .map_err(|e| match e {
+            ReplayError::UnknownWebhook(_) => {
+                ApiError::not_found(format!("Webhook {id} not found"))
+            }
+            e @ ReplayError::Disabled { .. } => ApiError::new(StatusCode::CONFLICT, e.to_string()),
+            e @ ReplayError::EmptyRange => ApiError::bad_request(e.to_string()),
+            ReplayError::Store(e) => e.into(),
+        })?;
     if enqueued > 0 {
         state.wakeup.wake();
     }

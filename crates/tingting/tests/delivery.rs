@@ -1325,7 +1325,84 @@ async fn idle_worker_delivers_promptly(backend: Backend) {
     assert!(started.elapsed() < Duration::from_secs(5));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Crash safety
+// ---------------------------------------------------------------------------------------------
+
+/// `tingting serve` (the real binary) is killed with SIGKILL while its deliveries stall at the
+/// receiver; restarted, it delivers every transaction, the stalled ones once their leases
+/// expire, and leaves nothing pending.
+async fn crash_safety(backend: Backend) {
+    const BATCH: usize = 100;
+    // The in-process server only sets up the tenant; it runs no worker.
+    let Some(setup) = TestServer::start(backend).await else {
+        return;
+    };
+    let t = setup.tenant("owner@hoasen.vn", "Cửa hàng Hoa Sen").await;
+    setup.account(&t, "ACB", ACCOUNT).await;
+    let rx = Receiver::start().await;
+    rx.set_mode(Mode::Stall(Duration::from_secs(600)));
+    let args = [
+        "--allow-private-webhooks",
+        "--webhook-timeout",
+        "3s",
+        "--webhook-retries",
+        "200ms,200ms,200ms,200ms,200ms",
+    ];
+    let serve = |db: &str| common::ServeProcess::spawn(db, &args);
+    let first = serve(&setup.db.url);
+    let srv = setup.with_base(&first.base);
+    let wid = legacy_webhook(&srv, &t, &rx.url(HOOK)).await;
+    let items = (0..BATCH)
+        .map(|i| {
+            item(
+                &format!("FTCRASH{i:03}"),
+                10_000 + i as i64,
+                "2024-04-15 08:00:00",
+            )
+        })
+        .collect();
+    let mut ids = ingest(&srv, &t, ACCOUNT, items).await;
+    // The deliveries the worker took at once are now stalled at the receiver.
+    rx.wait_hits(HOOK, 2).await;
+    first.kill();
+    let before_restart = rx.total_hits();
+    assert!(
+        before_restart < BATCH,
+        "the batch must outnumber the deliveries in flight"
+    );
+    rx.set_mode(Mode::Ok);
+
+    let second = serve(&srv.db.url);
+    let srv = srv.with_base(&second.base);
+    let delivered = eventually(Duration::from_secs(30), async || {
+        let mut seen: Vec<i64> = rx.hits(HOOK)[before_restart..]
+            .iter()
+            .map(Hit::id)
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        (seen.len() >= BATCH).then_some(seen)
+    })
+    .await;
+    ids.sort_unstable();
+    assert_eq!(
+        delivered, ids,
+        "every transaction reaches the receiver after the restart"
+    );
+    // Nothing is left pending: every delivery is recorded as succeeded.
+    let path = format!("/v2/webhooks/{wid}/deliveries?limit={}", 2 * BATCH);
+    eventually(DEADLINE, async || {
+        let log = ok(call(&srv, Method::GET, &path, &t.key, None).await);
+        let log = log.as_array().expect("deliveries").clone();
+        (log.len() == BATCH && log.iter().all(|d| d["status"] == "succeeded")).then_some(())
+    })
+    .await;    // Stopped before its database is dropped.
+    second.kill();
+}
+
 both_backends!(
+    crash_safety,
     legacy_format,
     casso_v2_format,
     standard_format,

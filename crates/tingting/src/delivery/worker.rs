@@ -22,8 +22,9 @@ use crate::storage::{AttemptRecord, NextStep, Store, StoreResult};
 const MAX_IN_FLIGHT: usize = 64;
 /// Longest the worker sleeps without looking at the outbox.
 const MAX_IDLE: Duration = Duration::from_secs(1);
-/// A claim outlives the receiver timeout by this much before another worker may take it.
-const LEASE_MARGIN: Duration = Duration::from_secs(30);
+/// A claim outlives the receiver timeout by this much before another worker may take it. An
+/// attempt whose recording is slower than this may be sent twice, which at-least-once allows.
+const LEASE_MARGIN: Duration = Duration::from_secs(5);
 
 /// Wakes the worker when ingest has enqueued deliveries.
 #[derive(Debug, Clone, Default)]

@@ -1032,7 +1032,10 @@ macro_rules! impl_store {
             }
 
             async fn next_delivery_due(&self) -> StoreResult<Option<i64>> {
-                sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending'")
+                // A claimed delivery is due again only when its lease expires.
+                sqlx::query_scalar(
+                    "SELECT MIN(COALESCE(lease_until, next_attempt_at)) FROM deliveries WHERE status = 'pending'",
+                )
                     .fetch_one(&self.pool)
                     .await
                     .map_err(StoreError::from_sqlx)

@@ -264,6 +264,13 @@ impl TestServer {
         })
     }
 
+    /// The same harness with its HTTP calls sent to another server over the same database
+    /// (such as a `tingting serve` child process).
+    pub fn with_base(mut self, base: &str) -> Self {
+        self.base = base.to_string();
+        self
+    }
+
     /// Creates a user with a business and an API key.
     pub async fn tenant(&self, email: &str, business: &str) -> Tenant {
         let user = self
@@ -376,4 +383,53 @@ pub fn temp_file(dir: &tempfile::TempDir, name: &str, contents: &str) -> PathBuf
     let path = dir.path().join(name);
     std::fs::write(&path, contents).expect("write temp file");
     path
+}
+
+/// `tingting serve` as a child process (the real binary) on 127.0.0.1:0; killed with SIGKILL
+/// when dropped.
+pub struct ServeProcess {
+    pub base: String,
+    child: std::process::Child,
+}
+
+impl ServeProcess {
+    /// Starts `tingting --database url serve --listen 127.0.0.1:0 ARGS` and waits until it
+    /// prints the address it listens on.
+    pub fn spawn(database: &str, args: &[&str]) -> Self {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tingting"))
+            .args(["--database", database, "serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn tingting serve");
+        let mut lines = std::io::BufReader::new(child.stdout.take().expect("piped stdout")).lines();
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("tingting serve exited before listening")
+                .expect("read stdout");
+            if let Some(addr) = line.strip_prefix("tingting listening on ") {
+                break addr.trim().to_string();
+            }
+        };
+        // Keep draining stdout so the child never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Self { base, child }
+    }
+
+    /// Kills the process with SIGKILL (no graceful shutdown) and reaps it.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL tingting serve");
+        self.child.wait().expect("reap tingting serve");
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

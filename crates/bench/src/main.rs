@@ -1,15 +1,21 @@
-//! `tingting-bench`: tingting's release-mode load generator for the read path.
+//! `tingting-bench`: tingting's release-mode load generator.
 //!
 //! `tingting-bench read` generates a canonical CSV statement, imports it with the `tingting`
 //! CLI (timing it and sampling its peak RSS), starts `tingting serve`, drives
 //! `GET /v2/transactions` from keep-alive connections in a closed loop and prints throughput,
-//! latency percentiles and the server's memory. See `crates/bench/README.md`.
+//! latency percentiles and the server's memory.
+//!
+//! `tingting-bench webhooks` starts `tingting serve` and a webhook receiver, pushes
+//! transactions through `POST /v2/ingest` at fixed open-loop rates and prints, per rate, how
+//! many webhooks arrived and the latency from each transaction's scheduled send to its
+//! webhook's arrival. See `crates/bench/README.md`.
 
 mod csvgen;
 mod load;
 mod procfs;
 mod tingting;
 mod util;
+mod webhooks;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -35,6 +41,39 @@ struct Cli {
 enum Command {
     /// Import a generated statement, then load `GET /v2/transactions` and report latency.
     Read(ReadArgs),
+    /// Push transactions at fixed rates and time each one's webhook.
+    Webhooks(WebhookArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct WebhookArgs {
+    /// Transactions per second, one step per value (comma-separated, e.g. 500,1000,2000).
+    #[arg(long, value_delimiter = ',', default_value = "500")]
+    rate: Vec<u32>,
+    /// Measured time of each step (e.g. 60s, 2m).
+    #[arg(long, default_value = "60s", value_parser = parse_duration)]
+    duration: Duration,
+    /// Unmeasured lead-in of each step, at its rate.
+    #[arg(long, default_value = "3s", value_parser = parse_duration)]
+    warmup: Duration,
+    /// How long to wait for late webhooks after a step's last send.
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    drain: Duration,
+    /// Webhook format: legacy, casso_v2 or standard.
+    #[arg(long, default_value = "legacy")]
+    format: String,
+    /// The tingting binary [default: target/release/tingting, else next to this binary].
+    #[arg(long)]
+    tingting: Option<PathBuf>,
+    /// Working directory for the database [default: a new temporary directory].
+    #[arg(long)]
+    workdir: Option<PathBuf>,
+    /// Keep the working directory.
+    #[arg(long)]
+    keep: bool,
+    /// Worker threads of the load generator's runtime (it also runs the receiver).
+    #[arg(long, default_value_t = 1)]
+    client_threads: usize,
 }
 
 #[derive(Debug, clap::Args)]
@@ -99,8 +138,11 @@ const BANK: &str = "ACB";
 const ACCOUNT_NUMBER: &str = "88886868";
 
 fn main() -> ExitCode {
-    let Command::Read(args) = Cli::parse().command;
-    match read(args) {
+    let result = match Cli::parse().command {
+        Command::Read(args) => read(args),
+        Command::Webhooks(args) => webhooks(args),
+    };
+    match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -198,7 +240,7 @@ fn run(args: &ReadArgs, binary: &Path, dir: &Path) -> anyhow::Result<ExitCode> {
 
     println!("[3/5] start the server");
     let started = Instant::now();
-    let server = tt.serve()?;
+    let server = tt.serve(&[])?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(args.client_threads)
         .enable_all()
@@ -233,11 +275,7 @@ fn run(args: &ReadArgs, binary: &Path, dir: &Path) -> anyhow::Result<ExitCode> {
     let server_pid = server.pid;
     let mut cpu_at_start = CpuSample::default();
     let mut cpu_at_end = CpuSample::default();
-    let cpu_now = || CpuSample {
-        server: procfs::cpu_seconds(Some(server_pid)).unwrap_or(0.0),
-        bench: procfs::cpu_seconds(None).unwrap_or(0.0),
-        machine: procfs::machine_busy_seconds().unwrap_or(0.0),
-    };
+    let cpu_now = || CpuSample::now(server_pid);
     let outcome = runtime.block_on(load::run(
         &plan,
         || cpu_at_start = cpu_now(),
@@ -289,32 +327,7 @@ fn generate_and_import(args: &ReadArgs, tt: &Tingting, dir: &Path) -> anyhow::Re
     );
 
     println!("[2/5] create the database and import ({})", tt.database);
-    let user: serde_json::Value = serde_json::from_str(&tt.admin(&[
-        "user",
-        "create",
-        "--email",
-        EMAIL,
-        "--business",
-        BUSINESS,
-    ])?)?;
-    let api_key = tt.admin(&["apikey", "create", "--email", EMAIL, "--label", "bench"])?;
-    anyhow::ensure!(!api_key.is_empty(), "apikey create printed no key");
-    tt.admin(&[
-        "account",
-        "add",
-        "--email",
-        EMAIL,
-        "--bank",
-        BANK,
-        "--number",
-        ACCOUNT_NUMBER,
-    ])?;
-    println!(
-        "    user {EMAIL} (userId {}, businessId {}), API key {}…, account {BANK} {ACCOUNT_NUMBER}",
-        user["userId"],
-        user["businessId"],
-        &api_key[..api_key.len().min(8)]
-    );
+    let api_key = create_tenant(tt)?;
 
     let run = tt.import(ACCOUNT_NUMBER, &csv)?;
     let count = |k: &str| run.report[k].as_u64().unwrap_or(u64::MAX);
@@ -368,6 +381,232 @@ fn generate_and_import(args: &ReadArgs, tt: &Tingting, dir: &Path) -> anyhow::Re
     Ok(state)
 }
 
+fn webhooks(args: WebhookArgs) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(
+        args.rate.iter().all(|r| *r > 0),
+        "--rate values must be positive"
+    );
+    anyhow::ensure!(!args.duration.is_zero(), "--duration must be positive");
+    anyhow::ensure!(
+        args.client_threads > 0,
+        "--client-threads must be at least 1"
+    );
+    anyhow::ensure!(
+        ["legacy", "casso_v2", "standard"].contains(&args.format.as_str()),
+        "--format must be legacy, casso_v2 or standard"
+    );
+    let binary = find_tingting(args.tingting.as_deref())?;
+    let workdir = prepare_workdir(args.workdir.as_deref(), false)?;
+    anyhow::ensure!(
+        !workdir.path.join(DB_FILE).exists(),
+        "{} already exists: use another --workdir",
+        workdir.path.join(DB_FILE).display()
+    );
+    println!(
+        "tingting-bench webhooks: rates {:?}/s, {} measured per rate after {} warm-up, {} webhook, {} CPU(s), {} client thread(s)",
+        args.rate,
+        secs(args.duration),
+        secs(args.warmup),
+        args.format,
+        procfs::cpus(),
+        args.client_threads
+    );
+    println!("    tingting: {}", binary.display());
+    println!("    workdir:  {}", workdir.path.display());
+    let result = run_webhooks(&args, &binary, &workdir.path);
+    if args.keep {
+        println!("workdir kept: {}", workdir.path.display());
+    } else {
+        cleanup(&workdir)?;
+        println!("workdir removed: {}", workdir.path.display());
+    }
+    result
+}
+
+fn run_webhooks(args: &WebhookArgs, binary: &Path, dir: &Path) -> anyhow::Result<ExitCode> {
+    let tt = Tingting {
+        binary: binary.to_path_buf(),
+        database: format!("sqlite://{}", dir.join(DB_FILE).display()),
+    };
+    println!("[1/4] create the database ({})", tt.database);
+    let api_key = create_tenant(&tt)?;
+    println!("[2/4] start the server and the receiver");
+    let server = tt.serve(&["--allow-private-webhooks"])?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.client_threads)
+        .enable_all()
+        .build()?;
+    let base_url = format!("http://{}", server.addr);
+    runtime.block_on(wait_healthy(&base_url))?;
+    let receiver = runtime.block_on(webhooks::Receiver::start())?;
+    let webhook = runtime.block_on(webhooks::register_webhook(
+        &base_url,
+        &api_key,
+        &receiver,
+        &args.format,
+    ))?;
+    println!(
+        "    server pid {} on {}, RSS {}; receiver {} (webhook {webhook})",
+        server.pid,
+        server.addr,
+        mib(procfs::memory(server.pid).unwrap_or_default().rss_kib),
+        receiver.url
+    );
+    let target = webhooks::Target {
+        base_url: &base_url,
+        api_key: &api_key,
+        account: ACCOUNT_NUMBER,
+        receiver: &receiver,
+    };
+    println!("[3/4] load");
+    let mut rows = Vec::new();
+    let mut void = false;
+    for (index, &rate) in args.rate.iter().enumerate() {
+        let step = webhooks::Step {
+            index,
+            rate,
+            warmup: args.warmup,
+            duration: args.duration,
+            drain: args.drain,
+        };
+        println!(
+            "  step {}/{}: {rate} transactions/s for {} (after {} warm-up)",
+            index + 1,
+            args.rate.len(),
+            secs(args.duration),
+            secs(args.warmup)
+        );
+        let (cpu_before, started) = (CpuSample::now(server.pid), Instant::now());
+        let o = runtime.block_on(webhooks::run_step(&target, &step))?;
+        let cpu = CpuSample::now(server.pid).since(cpu_before);
+        let mem = procfs::memory(server.pid).unwrap_or_default();
+        void |= print_step(&o, cpu, started.elapsed(), mem);
+        rows.push((rate, o));
+    }
+    drop(runtime);
+    println!("[4/4] stop the server");
+    let (status, took) = server.stop()?;
+    println!("    SIGTERM → {status} after {}", secs(took));
+
+    println!();
+    println!("  rate/s       sent  delivered  missing   p50 ms   p95 ms   p99 ms   max ms");
+    let ms = |us: u64| us as f64 / 1000.0;
+    for (rate, o) in &rows {
+        let h = &o.latency;
+        println!(
+            "  {rate:>6} {:>10} {:>10} {:>8} {:>8.2} {:>8.2} {:>8.2} {:>8.2}",
+            o.sent,
+            o.delivered,
+            o.missing,
+            ms(h.value_at_quantile(0.50)),
+            ms(h.value_at_quantile(0.95)),
+            ms(h.value_at_quantile(0.99)),
+            ms(h.max())
+        );
+    }
+    let best = rows
+        .iter()
+        .filter(|(_, o)| {
+            o.missing == 0 && o.errors == 0 && o.latency.value_at_quantile(0.99) < 100_000
+        })
+        .map(|(rate, _)| *rate)
+        .max();
+    match best {
+        Some(rate) => println!("  highest rate with p99 < 100 ms and nothing missing: {rate}/s"),
+        None => println!("  no rate kept p99 under 100 ms with nothing missing"),
+    }
+    if void {
+        println!("!!! A STEP HAD ERRORS OR MISSING WEBHOOKS: see above !!!");
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints one step's figures; returns whether the step had errors or missing webhooks.
+fn print_step(
+    o: &webhooks::Outcome,
+    cpu: CpuSample,
+    elapsed: Duration,
+    mem: procfs::Memory,
+) -> bool {
+    let ms = |us: u64| us as f64 / 1000.0;
+    let step = elapsed.as_secs_f64();
+    let consistent = o.sent == o.delivered + o.missing;
+    println!(
+        "    sent {}  delivered {}  missing {}  ({}); ingest errors {}; repeated webhooks {}, unrecognized bodies {} (whole run)",
+        thousands(o.sent),
+        thousands(o.delivered),
+        thousands(o.missing),
+        if consistent { "sent = delivered + missing" } else { "INCONSISTENT: void" },
+        o.errors,
+        o.duplicates,
+        o.unrecognized
+    );
+    for e in &o.error_samples {
+        println!("        e.g. {e}");
+    }
+    let h = &o.latency;
+    println!(
+        "    webhook latency ms (scheduled send → arrival): p50 {:.2}  p95 {:.2}  p99 {:.2}  p99.9 {:.2}  max {:.2}",
+        ms(h.value_at_quantile(0.50)),
+        ms(h.value_at_quantile(0.95)),
+        ms(h.value_at_quantile(0.99)),
+        ms(h.value_at_quantile(0.999)),
+        ms(h.max())
+    );
+    let i = &o.ingest_latency;
+    println!(
+        "    ingest answer ms: p50 {:.2}  p99 {:.2}  max {:.2}; generator behind schedule at most {:.2} ms",
+        ms(i.value_at_quantile(0.50)),
+        ms(i.value_at_quantile(0.99)),
+        ms(i.max()),
+        o.max_send_lag.as_secs_f64() * 1000.0
+    );
+    println!(
+        "    CPU over the step ({step:.1} s with warm-up and drain): server {:.2} cores, load generator and receiver {:.2} cores, other {:.2} cores",
+        cpu.server / step,
+        cpu.bench / step,
+        (cpu.machine - cpu.server - cpu.bench).max(0.0) / step
+    );
+    println!(
+        "    server RSS {} now, {} peak (VmHWM)",
+        mib(mem.rss_kib),
+        mib(mem.hwm_kib)
+    );
+    !consistent || o.errors > 0 || o.missing > 0
+}
+
+/// Creates the bench's user, business, API key and account; returns the key.
+fn create_tenant(tt: &Tingting) -> anyhow::Result<String> {
+    let user: serde_json::Value = serde_json::from_str(&tt.admin(&[
+        "user",
+        "create",
+        "--email",
+        EMAIL,
+        "--business",
+        BUSINESS,
+    ])?)?;
+    let api_key = tt.admin(&["apikey", "create", "--email", EMAIL, "--label", "bench"])?;
+    anyhow::ensure!(!api_key.is_empty(), "apikey create printed no key");
+    tt.admin(&[
+        "account",
+        "add",
+        "--email",
+        EMAIL,
+        "--bank",
+        BANK,
+        "--number",
+        ACCOUNT_NUMBER,
+    ])?;
+    println!(
+        "    user {EMAIL} (userId {}, businessId {}), API key {}…, account {BANK} {ACCOUNT_NUMBER}",
+        user["userId"],
+        user["businessId"],
+        &api_key[..api_key.len().min(8)]
+    );
+    Ok(api_key)
+}
+
 /// CPU seconds used so far.
 #[derive(Debug, Default, Clone, Copy)]
 struct CpuSample {
@@ -375,6 +614,26 @@ struct CpuSample {
     bench: f64,
     /// The whole machine (busy time of all CPUs).
     machine: f64,
+}
+
+impl CpuSample {
+    /// CPU used so far by the server, this process and the machine.
+    fn now(server_pid: u32) -> Self {
+        Self {
+            server: procfs::cpu_seconds(Some(server_pid)).unwrap_or(0.0),
+            bench: procfs::cpu_seconds(None).unwrap_or(0.0),
+            machine: procfs::machine_busy_seconds().unwrap_or(0.0),
+        }
+    }
+
+    /// CPU used between `earlier` and this sample.
+    fn since(self, earlier: Self) -> Self {
+        Self {
+            server: self.server - earlier.server,
+            bench: self.bench - earlier.bench,
+            machine: self.machine - earlier.machine,
+        }
+    }
 }
 
 /// Prints the load figures; returns the number of errors.

@@ -122,11 +122,12 @@ impl Tingting {
         })
     }
 
-    /// Starts `tingting serve --listen 127.0.0.1:0` and waits for its listening line.
-    pub fn serve(&self) -> anyhow::Result<Server> {
+    /// Starts `tingting serve --listen 127.0.0.1:0 EXTRA` and waits for its listening line.
+    pub fn serve(&self, extra: &[&str]) -> anyhow::Result<Server> {
         let mut child = self
             .command()
             .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

@@ -1397,7 +1397,7 @@ async fn crash_safety(backend: Backend) {
         let log = log.as_array().expect("deliveries").clone();
         (log.len() == BATCH && log.iter().all(|d| d["status"] == "succeeded")).then_some(())
     })
-    .await;    // Stopped before its database is dropped.
+    .await; // Stopped before its database is dropped.
     second.kill();
 }
 

@@ -2,12 +2,18 @@
 //! each attempt, and schedules retries. A new delivery wakes it at once; otherwise it sleeps
 //! until the next one is due (polling at least every second, for deliveries enqueued by other
 //! processes such as the CLI's `import`).
+//!
+//! Database work is batched so that it does not grow with every delivery: a claim takes all
+//! due deliveries (up to the free room) and reads their transactions in one query per business;
+//! finished attempts are recorded by one recorder task, many per database transaction.
 
-use std::sync::Arc;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use serde::Serialize;
-use tokio::sync::Notify;
+use tokio::sync::{mpsc, Notify};
 use tokio::task::JoinSet;
 
 use super::payload::{self, AccountRef, CassoV2Body, CassoV2Data, LegacyBody, LegacyRecord};
@@ -15,7 +21,10 @@ use super::policy::Policy;
 use super::sender::{Answer, Sender};
 use super::signing::{casso_v2_signature, StandardSecret};
 use crate::domain::time::now_ms;
-use crate::domain::{BankDirectory, Delivery, NewTransaction, Webhook, WebhookFormat};
+use crate::domain::{
+    BankAccount, BankDirectory, BusinessId, Delivery, NewTransaction, Transaction, Webhook,
+    WebhookFormat,
+};
 use crate::storage::{AttemptRecord, NextStep, Store, StoreResult};
 
 /// Deliveries in flight at once, per worker.
@@ -25,19 +34,83 @@ const MAX_IDLE: Duration = Duration::from_secs(1);
 /// A claim outlives the receiver timeout by this much before another worker may take it. An
 /// attempt whose recording is slower than this may be sent twice, which at-least-once allows.
 const LEASE_MARGIN: Duration = Duration::from_secs(5);
+/// Most deliveries handed over and not yet attempted; beyond it ingest leaves new deliveries to
+/// the outbox, so that no lease runs out while its delivery waits in memory.
+const MAX_HANDED_OVER: usize = 4 * MAX_IN_FLIGHT;
+/// Most attempts recorded in one database transaction.
+const MAX_RECORD_BATCH: usize = 256;
 
-/// Wakes the worker when ingest has enqueued deliveries.
+/// Connects the rest of the process to its delivery worker. Ingest hands new deliveries over
+/// directly, already leased to the worker in the transaction that stored them, so the happy
+/// path needs no claim and no re-reading; other work (retries, replays, deliveries left to the
+/// outbox) wakes the worker to claim from the outbox.
 #[derive(Debug, Clone, Default)]
-pub struct Wakeup(Arc<Notify>);
+pub struct Wakeup(Arc<Handoff>);
+
+#[derive(Debug, Default)]
+struct Handoff {
+    notify: Notify,
+    /// Set when a worker runs: how long a handed-over delivery is leased to it.
+    lease: OnceLock<Duration>,
+    /// Handed over and not yet taken by the worker.
+    fresh: Mutex<Vec<Fresh>>,
+    /// Handed over and not yet attempted.
+    backlog: AtomicUsize,
+    /// Someone asked the worker to look at the outbox.
+    claim: AtomicBool,
+}
+
+/// A delivery ingest has just stored (leased to this process's worker), with its transaction.
+#[derive(Debug)]
+pub struct Fresh {
+    /// The delivery, as stored.
+    pub delivery: Delivery,
+    /// The transaction it carries.
+    pub transaction: Transaction,
+    /// The transaction's account.
+    pub account: BankAccount,
+}
 
 impl Wakeup {
-    /// Tells the worker there is new work (a wake-up is remembered if it is busy).
+    /// Tells the worker to look at the outbox (a wake-up is remembered if it is busy).
     pub fn wake(&self) {
-        self.0.notify_one();
+        self.0.claim.store(true, Ordering::Release);
+        self.0.notify.notify_one();
+    }
+
+    /// Until when new deliveries may be stored leased to this process's worker: None when no
+    /// worker runs here, or when it is too far behind (they then go through the outbox).
+    pub fn lease_until(&self) -> Option<i64> {
+        let lease = self.0.lease.get()?;
+        if self.0.backlog.load(Ordering::Acquire) >= MAX_HANDED_OVER {
+            return None;
+        }
+        Some(now_ms() + lease.as_millis() as i64)
+    }
+
+    /// Gives the worker deliveries stored with [`Wakeup::lease_until`]'s lease.
+    pub fn hand_over(&self, fresh: Vec<Fresh>) {
+        if fresh.is_empty() {
+            return;
+        }
+        self.0.backlog.fetch_add(fresh.len(), Ordering::AcqRel);
+        self.0.fresh.lock().expect("handoff lock").extend(fresh);
+        self.0.notify.notify_one();
+    }
+
+    /// What was handed over, and whether a claim was asked for.
+    fn take(&self) -> (Vec<Fresh>, bool) {
+        let fresh = std::mem::take(&mut *self.0.fresh.lock().expect("handoff lock"));
+        (fresh, self.0.claim.swap(false, Ordering::AcqRel))
+    }
+
+    /// A handed-over delivery has been attempted.
+    fn attempted(&self) {
+        self.0.backlog.fetch_sub(1, Ordering::AcqRel);
     }
 
     async fn woken(&self) {
-        self.0.notified().await;
+        self.0.notify.notified().await;
     }
 }
 
@@ -50,8 +123,21 @@ pub struct Worker {
     wakeup: Wakeup,
 }
 
+/// A delivery to attempt, with what its request is made of.
+struct Job {
+    delivery: Delivery,
+    /// None when the webhook was deleted meanwhile.
+    webhook: Option<Webhook>,
+    /// The transaction and its account; None for a test ping.
+    transaction: Option<(Transaction, Option<BankAccount>)>,
+    /// The delivery names a transaction that no longer exists.
+    transaction_gone: bool,
+    /// Handed over by ingest rather than claimed.
+    handed_over: bool,
+}
+
 impl Worker {
-    /// A worker over `store`.
+    /// A worker over `store`, taking deliveries handed over through `wakeup`.
     pub fn new(
         store: Arc<dyn Store>,
         sender: Sender,
@@ -59,6 +145,7 @@ impl Worker {
         banks: &'static BankDirectory,
         wakeup: Wakeup,
     ) -> Self {
+        let _ = wakeup.0.lease.set(policy.timeout + LEASE_MARGIN);
         Self {
             store,
             sender,
@@ -69,33 +156,59 @@ impl Worker {
     }
 
     /// Runs until `shutdown` completes; in-flight attempts are then abandoned, and their leases
-    /// make them due again later (at least once).
+    /// make them due again later (at least once). Attempts already made are recorded first.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
+        let (records, to_record) = mpsc::unbounded_channel();
+        let recorder = tokio::spawn(record(self.store.clone(), to_record));
         let this = Arc::new(self);
         let mut in_flight = JoinSet::new();
+        let mut waiting: VecDeque<Job> = VecDeque::new();
         tokio::pin!(shutdown);
+        // Whether to look at the outbox now, and whether the last claim left due work behind.
+        let (mut claim_now, mut more_due) = (true, false);
         loop {
+            let (fresh, claim) = this.wakeup.take();
+            claim_now |= claim;
+            if !fresh.is_empty() {
+                match this.handed_over(fresh).await {
+                    Ok(jobs) => waiting.extend(jobs),
+                    // Their leases expire and they are claimed from the outbox.
+                    Err(e) => tracing::warn!(error = %e, "cannot prepare handed-over deliveries"),
+                }
+            }
             let mut idle = MAX_IDLE;
-            if in_flight.len() < MAX_IN_FLIGHT {
-                let now = now_ms();
-                let lease = now + (this.policy.timeout + LEASE_MARGIN).as_millis() as i64;
-                let room = (MAX_IN_FLIGHT - in_flight.len()) as i64;
-                match this.store.claim_deliveries(now, lease, room).await {
-                    Ok(claimed) if !claimed.is_empty() => {
-                        for delivery in claimed {
-                            let worker = this.clone();
-                            in_flight.spawn(async move { worker.attempt(delivery).await });
-                        }
-                        continue;
-                    }
-                    Ok(_) => {
-                        if let Ok(Some(due)) = this.store.next_delivery_due().await {
-                            let wait = u64::try_from(due - now_ms()).unwrap_or(0);
-                            idle = idle.min(Duration::from_millis(wait));
+            if claim_now && in_flight.len() + waiting.len() < MAX_IN_FLIGHT {
+                claim_now = false;
+                let room = MAX_IN_FLIGHT - in_flight.len() - waiting.len();
+                match this.claim(room).await {
+                    Ok(jobs) => {
+                        more_due = jobs.len() == room;
+                        waiting.extend(jobs);
+                        if !more_due {
+                            if let Ok(Some(due)) = this.store.next_delivery_due().await {
+                                let wait = u64::try_from(due - now_ms()).unwrap_or(0);
+                                idle = idle.min(Duration::from_millis(wait));
+                            }
                         }
                     }
                     Err(e) => tracing::warn!(error = %e, "cannot claim deliveries; retrying"),
                 }
+            }
+            while in_flight.len() < MAX_IN_FLIGHT {
+                let Some(job) = waiting.pop_front() else {
+                    break;
+                };
+                let worker = this.clone();
+                let records = records.clone();
+                in_flight.spawn(async move {
+                    let handed_over = job.handed_over;
+                    if let Some(r) = worker.attempt(job).await {
+                        let _ = records.send(r);
+                    }
+                    if handed_over {
+                        worker.wakeup.attempted();
+                    }
+                });
             }
             tokio::select! {
                 () = &mut shutdown => break,
@@ -104,25 +217,106 @@ impl Worker {
                     if let Err(e) = done {
                         tracing::error!(error = %e, "delivery task failed");
                     }
+                    claim_now |= more_due;
                 }
-                () = tokio::time::sleep(idle) => {}
+                () = tokio::time::sleep(idle) => claim_now = true,
             }
         }
-        in_flight.abort_all();
+        in_flight.shutdown().await;
+        drop(records);
+        let _ = recorder.await;
     }
 
-    /// Makes one attempt of a claimed delivery and records it.
-    async fn attempt(&self, delivery: Delivery) {
-        if let Err(e) = self.try_attempt(&delivery).await {
-            // The lease expires and the delivery is attempted again.
-            tracing::warn!(delivery = delivery.id, error = %e, "could not record a delivery attempt");
+    /// Jobs for deliveries ingest handed over (their transactions came along).
+    async fn handed_over(&self, fresh: Vec<Fresh>) -> StoreResult<Vec<Job>> {
+        let mut webhooks = HashMap::new();
+        let mut jobs = Vec::with_capacity(fresh.len());
+        for f in fresh {
+            jobs.push(Job {
+                webhook: self.webhook(&mut webhooks, &f.delivery).await?,
+                delivery: f.delivery,
+                transaction: Some((f.transaction, Some(f.account))),
+                transaction_gone: false,
+                handed_over: true,
+            });
         }
+        Ok(jobs)
     }
 
-    async fn try_attempt(&self, delivery: &Delivery) -> StoreResult<()> {
+    /// A delivery's webhook, read once per batch.
+    async fn webhook(
+        &self,
+        cache: &mut HashMap<i64, Option<Webhook>>,
+        delivery: &Delivery,
+    ) -> StoreResult<Option<Webhook>> {
+        if let Some(w) = cache.get(&delivery.webhook_id) {
+            return Ok(w.clone());
+        }
+        let w = self
+            .store
+            .get_webhook(delivery.business_id, delivery.webhook_id)
+            .await?;
+        cache.insert(delivery.webhook_id, w.clone());
+        Ok(w)
+    }
+
+    /// Claims up to `room` due deliveries and reads what their requests need.
+    async fn claim(&self, room: usize) -> StoreResult<Vec<Job>> {
         let now = now_ms();
-        let business = delivery.business_id;
+        let lease = now + (self.policy.timeout + LEASE_MARGIN).as_millis() as i64;
+        let claimed = self.store.claim_deliveries(now, lease, room as i64).await?;
+        if claimed.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One query per business for the transactions; webhooks and accounts once each.
+        let mut wanted: HashMap<BusinessId, Vec<i64>> = HashMap::new();
+        for d in &claimed {
+            if let Some(t) = d.transaction_id {
+                wanted.entry(d.business_id).or_default().push(t);
+            }
+        }
+        let mut transactions = HashMap::new();
+        for (business, ids) in wanted {
+            for t in self.store.get_transactions(business, &ids).await? {
+                transactions.insert(t.id, t);
+            }
+        }
+        let mut webhooks = HashMap::new();
+        let mut accounts: HashMap<i64, Option<BankAccount>> = HashMap::new();
+        let mut jobs = Vec::with_capacity(claimed.len());
+        for delivery in claimed {
+            let webhook = self.webhook(&mut webhooks, &delivery).await?;
+            let transaction = match delivery.transaction_id.and_then(|id| transactions.get(&id)) {
+                Some(t) => {
+                    if !accounts.contains_key(&t.account_id) {
+                        let a = self
+                            .store
+                            .get_account(delivery.business_id, t.account_id)
+                            .await?;
+                        accounts.insert(t.account_id, a);
+                    }
+                    Some((t.clone(), accounts[&t.account_id].clone()))
+                }
+                None => None,
+            };
+            jobs.push(Job {
+                transaction_gone: delivery.transaction_id.is_some() && transaction.is_none(),
+                delivery,
+                webhook,
+                transaction,
+                handed_over: false,
+            });
+        }
+        Ok(jobs)
+    }
+
+    /// Makes one attempt of a delivery; returns what to record (nothing when the
+    /// webhook is gone, which takes its deliveries with it).
+    async fn attempt(&self, job: Job) -> Option<AttemptRecord> {
+        let delivery = &job.delivery;
+        let now = now_ms();
         let record = |next, answer: Option<&Answer>, error: String, disable| AttemptRecord {
+            business_id: delivery.business_id,
             delivery_id: delivery.id,
             webhook_id: delivery.webhook_id,
             now: now_ms(),
@@ -134,52 +328,25 @@ impl Worker {
             disable,
             disable_if_failing_since: now - self.policy.disable_after.as_millis() as i64,
         };
-        let Some(webhook) = self
-            .store
-            .get_webhook(business, delivery.webhook_id)
-            .await?
-        else {
-            // Deleted webhooks take their deliveries with them; nothing left to do.
-            return Ok(());
-        };
+        let webhook = job.webhook.as_ref()?;
         if !webhook.enabled {
             let reason = format!("webhook disabled: {}", webhook.disabled_reason);
-            return self
-                .store
-                .finish_attempt(business, &record(NextStep::Failed, None, reason, None))
-                .await;
+            return Some(record(NextStep::Failed, None, reason, None));
         }
-        let transaction = match delivery.transaction_id {
-            Some(id) => match self.store.get_transaction(business, id).await? {
-                Some(t) => Some(t),
-                None => {
-                    let reason = format!("transaction {id} no longer exists");
-                    return self
-                        .store
-                        .finish_attempt(business, &record(NextStep::Failed, None, reason, None))
-                        .await;
-                }
-            },
-            None => None,
-        };
-        let account_number;
-        let (id, fields, account) = match &transaction {
-            Some(t) => {
-                let account = self.store.get_account(business, t.account_id).await?;
-                account_number = account
-                    .as_ref()
-                    .map(|a| a.account_number.clone())
-                    .unwrap_or_default();
-                let bank = account.as_ref().and_then(|a| self.banks.by_bin(a.bank_bin));
-                (
-                    t.id,
-                    t.fields.clone(),
-                    AccountRef {
-                        number: &account_number,
-                        bank,
-                    },
-                )
-            }
+        if job.transaction_gone {
+            let id = delivery.transaction_id.unwrap_or_default();
+            let reason = format!("transaction {id} no longer exists");
+            return Some(record(NextStep::Failed, None, reason, None));
+        }
+        let (id, fields, account) = match &job.transaction {
+            Some((t, account)) => (
+                t.id,
+                t.fields.clone(),
+                AccountRef {
+                    number: account.as_ref().map_or("", |a| a.account_number.as_str()),
+                    bank: account.as_ref().and_then(|a| self.banks.by_bin(a.bank_bin)),
+                },
+            ),
             None => (
                 0,
                 payload::test_ping(now),
@@ -189,7 +356,7 @@ impl Worker {
                 },
             ),
         };
-        let (headers, body) = request(&webhook, delivery.id, id, &fields, account, now);
+        let (headers, body) = request(webhook, delivery.id, id, &fields, account, now);
         let answer = self
             .sender
             .post(webhook.spec.url.url(), headers, body)
@@ -209,12 +376,20 @@ impl Worker {
             }
         };
         tracing::debug!(delivery = delivery.id, status = ?answer.status, error = %answer.error, "delivery attempt");
-        self.store
-            .finish_attempt(
-                business,
-                &record(next, Some(&answer), answer.error.clone(), disable),
-            )
-            .await
+        Some(record(next, Some(&answer), answer.error.clone(), disable))
+    }
+}
+
+/// Records finished attempts, as many per database transaction as have queued up, until every
+/// sender is gone. A batch that cannot be recorded is left to the leases: its deliveries are
+/// attempted again (at least once).
+async fn record(store: Arc<dyn Store>, mut to_record: mpsc::UnboundedReceiver<AttemptRecord>) {
+    let mut batch = Vec::with_capacity(MAX_RECORD_BATCH);
+    while to_record.recv_many(&mut batch, MAX_RECORD_BATCH).await > 0 {
+        if let Err(e) = store.finish_attempts(&batch).await {
+            tracing::warn!(error = %e, attempts = batch.len(), "could not record delivery attempts");
+        }
+        batch.clear();
     }
 }
 

@@ -3,8 +3,11 @@
 
 pub mod csv_import;
 
+use std::collections::HashMap;
+
+use crate::delivery::worker::{Fresh, Wakeup};
 use crate::domain::transaction::FieldError;
-use crate::domain::{BankAccount, BusinessId, IngestOutcome, NewTransaction};
+use crate::domain::{BankAccount, BusinessId, IngestOutcome, NewTransaction, Transaction};
 use crate::storage::{Store, StoreError};
 
 /// Why a batch was not ingested.
@@ -48,10 +51,11 @@ pub fn normalize(mut t: NewTransaction) -> NewTransaction {
 }
 
 /// Normalizes and validates a batch, then stores it for `account` in one database transaction.
-/// Either every item is stored (or recognised as a duplicate) or none is.
+/// Either every item is stored (or recognised as a duplicate) or none is. The new deliveries
+/// are handed to `handoff`'s worker when it takes them, and left to the outbox otherwise.
 pub async fn ingest_batch(
     store: &dyn Store,
-    business_id: BusinessId,
+    handoff: Option<&Wakeup>,
     account: &BankAccount,
     batch: Vec<NewTransaction>,
 ) -> Result<Vec<IngestOutcome>, IngestError> {
@@ -60,12 +64,51 @@ pub async fn ingest_batch(
         t.validate()
             .map_err(|error| IngestError::Invalid { index, error })?;
     }
-    Ok(store.ingest(business_id, account.id, &batch).await?)
+    let lease = handoff.and_then(Wakeup::lease_until);
+    let stored = store
+        .ingest(account.business_id, account.id, &batch, lease)
+        .await?;
+    if let Some(handoff) = handoff {
+        if stored.deliveries.is_empty() {
+            // Nothing to send.
+        } else if lease.is_some() {
+            let index: HashMap<i64, usize> = stored
+                .outcomes
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (o.id, i))
+                .collect();
+            let fresh = stored
+                .deliveries
+                .into_iter()
+                .filter_map(|delivery| {
+                    let i = *index.get(&delivery.transaction_id?)?;
+                    let transaction = Transaction {
+                        id: stored.outcomes[i].id,
+                        business_id: account.business_id,
+                        account_id: account.id,
+                        fields: batch[i].clone(),
+                        created_at: delivery.created_at,
+                    };
+                    Some(Fresh {
+                        delivery,
+                        transaction,
+                        account: account.clone(),
+                    })
+                })
+                .collect();
+            handoff.hand_over(fresh);
+        } else {
+            handoff.wake();
+        }
+    }
+    Ok(stored.outcomes)
 }
 
 /// Resolves a business's account by number, then ingests the batch into it.
 pub async fn ingest_into_number(
     store: &dyn Store,
+    handoff: Option<&Wakeup>,
     business_id: BusinessId,
     account_number: &str,
     batch: Vec<NewTransaction>,
@@ -74,5 +117,5 @@ pub async fn ingest_into_number(
         .find_account(business_id, account_number.trim())
         .await?
         .ok_or_else(|| IngestError::UnknownAccount(account_number.trim().to_string()))?;
-    ingest_batch(store, business_id, &account, batch).await
+    ingest_batch(store, handoff, &account, batch).await
 }

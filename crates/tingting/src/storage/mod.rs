@@ -91,9 +91,20 @@ pub struct TransactionPage {
     pub total: i64,
 }
 
+/// What [`Store::ingest`] stored.
+#[derive(Debug, Clone)]
+pub struct Ingested {
+    /// One per input transaction, in input order.
+    pub outcomes: Vec<IngestOutcome>,
+    /// The deliveries enqueued for the new transactions.
+    pub deliveries: Vec<Delivery>,
+}
+
 /// The outcome of one delivery attempt, as the worker records it.
 #[derive(Debug, Clone)]
 pub struct AttemptRecord {
+    /// The business the delivery belongs to.
+    pub business_id: BusinessId,
     /// The delivery.
     pub delivery_id: i64,
     /// Its webhook.
@@ -219,12 +230,15 @@ pub trait Store: Send + Sync + 'static {
     /// with their daily totals, the account balance and a pending delivery for every enabled
     /// webhook they match (the outbox); duplicates are reported with the id already stored and
     /// enqueue nothing. Outcomes are in input order.
+    /// With `lease_until`, the new deliveries are stored already claimed until then (by the
+    /// caller's own worker, which is handed them directly).
     async fn ingest(
         &self,
         business_id: BusinessId,
         account_id: i64,
         transactions: &[NewTransaction],
-    ) -> StoreResult<Vec<IngestOutcome>>;
+        lease_until: Option<i64>,
+    ) -> StoreResult<Ingested>;
 
     /// Registers a webhook. Its account ids must belong to the business (callers resolve them).
     async fn create_webhook(
@@ -275,12 +289,9 @@ pub trait Store: Send + Sync + 'static {
     /// When the earliest pending delivery is due (operator-level), if any is pending.
     async fn next_delivery_due(&self) -> StoreResult<Option<i64>>;
 
-    /// Records an attempt's outcome on a delivery and on its webhook's health.
-    async fn finish_attempt(
-        &self,
-        business_id: BusinessId,
-        attempt: &AttemptRecord,
-    ) -> StoreResult<()>;
+    /// Records attempts' outcomes on their deliveries and on their webhooks' health, all in
+    /// one database transaction (each record is scoped to its own business).
+    async fn finish_attempts(&self, attempts: &[AttemptRecord]) -> StoreResult<()>;
 
     /// Enqueues a test ping (no transaction) to a webhook, due now.
     async fn enqueue_test_delivery(
@@ -317,6 +328,13 @@ pub trait Store: Send + Sync + 'static {
         business_id: BusinessId,
         query: &TransactionQuery,
     ) -> StoreResult<TransactionPage>;
+
+    /// The business's transactions with these ids (unknown ids are left out; any order).
+    async fn get_transactions(
+        &self,
+        business_id: BusinessId,
+        ids: &[i64],
+    ) -> StoreResult<Vec<Transaction>>;
 
     /// One transaction of the business.
     async fn get_transaction(

@@ -9,7 +9,7 @@ use super::sql::{self, impl_store};
 use super::{SortOrder, StoreError, StoreResult, TransactionPage, TransactionQuery};
 use crate::domain::time::{day_start_ms, now_ms};
 use crate::domain::{
-    AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email, IngestOutcome,
+    AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email,
     NewBankAccount, NewTransaction, Principal, Transaction, User, Webhook, WebhookSpec,
 };
 
@@ -33,6 +33,11 @@ impl PgStore {
 
     async fn begin_write(&self) -> StoreResult<SqlxTransaction<'static, Postgres>> {
         self.pool.begin().await.map_err(StoreError::from_sqlx)
+    }
+
+    /// Where single-statement writes run (each is atomic on its own).
+    fn write_pool(&self) -> &PgPool {
+        &self.pool
     }
 }
 

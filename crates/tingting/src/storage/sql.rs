@@ -242,15 +242,16 @@ pub(super) fn conflict_or(e: sqlx::Error, message: impl FnOnce() -> String) -> s
 /// [`ENQUEUE_DELIVERIES_TAIL`].
 pub(super) const ENQUEUE_DELIVERIES_HEAD: &str =
     "INSERT INTO deliveries (business_id, webhook_id, \
-    transaction_id, status, attempts, next_attempt_at, last_error, response_excerpt, created_at, \
-    updated_at) SELECT t.business_id, w.id, t.id, 'pending', 0, ";
+    transaction_id, status, attempts, next_attempt_at, lease_until, last_error, response_excerpt, \
+    created_at, updated_at) SELECT t.business_id, w.id, t.id, 'pending', 0, ";
 
-/// Which webhooks a transaction matches: enabled, `income_only` honoured, account selection.
+/// Which webhooks a transaction matches: enabled, `income_only` honoured, account selection;
+/// followed by [`DELIVERY_COLUMNS`].
 pub(super) const ENQUEUE_DELIVERIES_TAIL: &str = ") AND w.enabled = 1 \
     AND (w.income_only = 0 OR t.amount > 0) \
     AND (w.all_accounts = 1 OR EXISTS (SELECT 1 FROM webhook_accounts wa \
         WHERE wa.business_id = t.business_id AND wa.webhook_id = w.id AND wa.account_id = t.account_id)) \
-    ORDER BY t.id, w.id";
+    ORDER BY t.id, w.id RETURNING ";
 
 pub(super) const WEBHOOK_COLUMNS: &str =
     "id, business_id, url, secure_token, income_only, format, \
@@ -355,6 +356,15 @@ impl From<DeliveryRow> for Delivery {
     }
 }
 
+/// Transactions of business `$1` whose ids are `$2..`, for `n` ids.
+pub(super) fn transactions_by_ids_sql(n: usize) -> String {
+    let ids: Vec<String> = (2..n + 2).map(|i| format!("${i}")).collect();
+    format!(
+        "SELECT {TRANSACTION_COLUMNS} FROM transactions WHERE business_id = $1 AND id IN ({})",
+        ids.join(", ")
+    )
+}
+
 /// Claims due deliveries (the inner select gets `FOR UPDATE SKIP LOCKED` on PostgreSQL so
 /// concurrent workers never claim the same row; SQLite writers are serialized already).
 pub(super) fn claim_deliveries_sql(skip_locked: bool) -> String {
@@ -377,8 +387,19 @@ pub(super) const FINISH_ATTEMPT: &str = "UPDATE deliveries SET attempts = attemp
     delivered_at = CASE WHEN $1 = 'succeeded' THEN $7 ELSE delivered_at END \
     WHERE business_id = $8 AND id = $9";
 
-pub(super) const WEBHOOK_SUCCEEDED: &str =
-    "UPDATE webhooks SET failing_since = NULL WHERE business_id = $1 AND id = $2";
+/// Records successful attempts: `FINISH_SUCCEEDED_HEAD`, then `VALUES` rows of
+/// `(business_id, delivery_id, now, http_status, latency_ms, response_excerpt)`, then the tail.
+/// (`VALUES` columns are `column1..` on both backends.)
+pub(super) const FINISH_SUCCEEDED_HEAD: &str = "UPDATE deliveries SET attempts = attempts + 1, \
+    status = 'succeeded', next_attempt_at = v.column3, lease_until = NULL, \
+    last_http_status = v.column4, last_error = '', last_latency_ms = v.column5, \
+    response_excerpt = v.column6, updated_at = v.column3, delivered_at = v.column3 FROM (";
+
+pub(super) const FINISH_SUCCEEDED_TAIL: &str =
+    ") AS v WHERE deliveries.business_id = v.column1 AND deliveries.id = v.column2";
+
+pub(super) const WEBHOOK_SUCCEEDED: &str = "UPDATE webhooks SET failing_since = NULL \
+     WHERE business_id = $1 AND id = $2 AND failing_since IS NOT NULL";
 
 pub(super) const WEBHOOK_FAILED: &str =
     "UPDATE webhooks SET failing_since = COALESCE(failing_since, $1) \
@@ -472,18 +493,18 @@ pub(super) fn batch_result(
     Some(result)
 }
 
-/// Implements [`super::Store`] for a backend type with fields `pool` and method `begin_write`.
+/// Implements [`super::Store`] for a backend type with field `pool` and methods `begin_write`
+/// and `write_pool`.
 macro_rules! impl_store {
     ($store:ty, $backend:expr, $db:ty) => {
         impl $store {
-            /// Runs one statement in its own write transaction; returns the rows it affected.
+            /// Runs one statement on its own (atomic without an explicit transaction); returns
+            /// the rows it affected.
             async fn write_one<'q>(
                 &self,
                 query: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
             ) -> StoreResult<u64> {
-                let mut tx = self.begin_write().await?;
-                let done = query.execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
-                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                let done = query.execute(self.write_pool()).await.map_err(StoreError::from_sqlx)?;
                 Ok(done.rows_affected())
             }
 
@@ -755,7 +776,8 @@ macro_rules! impl_store {
                 business_id: BusinessId,
                 account_id: i64,
                 transactions: &[NewTransaction],
-            ) -> StoreResult<Vec<IngestOutcome>> {
+                lease_until: Option<i64>,
+            ) -> StoreResult<$crate::storage::Ingested> {
                 use std::collections::HashMap;
                 let now = now_ms();
                 let keys: Vec<String> = transactions.iter().map(NewTransaction::dedup_key).collect();
@@ -844,9 +866,12 @@ macro_rules! impl_store {
                     .filter(|o| o.created)
                     .map(|o| o.id)
                     .collect();
+                let mut deliveries = Vec::new();
                 for chunk in created.chunks(sql::INSERT_CHUNK) {
                     let mut qb = sqlx::QueryBuilder::new(sql::ENQUEUE_DELIVERIES_HEAD);
                     qb.push_bind(now)
+                        .push(", ")
+                        .push_bind(lease_until)
                         .push(", '', '', ")
                         .push_bind(now)
                         .push(", ")
@@ -858,8 +883,10 @@ macro_rules! impl_store {
                     for id in chunk {
                         ids.push_bind(*id);
                     }
-                    qb.push(sql::ENQUEUE_DELIVERIES_TAIL);
-                    qb.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
+                    qb.push(sql::ENQUEUE_DELIVERIES_TAIL).push(sql::DELIVERY_COLUMNS);
+                    let rows: Vec<sql::DeliveryRow> =
+                        qb.build_query_as().fetch_all(&mut *tx).await.map_err(StoreError::from_sqlx)?;
+                    deliveries.extend(rows.into_iter().map(Delivery::from));
                 }
                 if let Some((booked_at, balance)) = result.latest_balance {
                     sqlx::query(sql::UPDATE_BALANCE)
@@ -872,7 +899,10 @@ macro_rules! impl_store {
                         .map_err(StoreError::from_sqlx)?;
                 }
                 tx.commit().await.map_err(StoreError::from_sqlx)?;
-                Ok(result.outcomes)
+                Ok($crate::storage::Ingested {
+                    outcomes: result.outcomes,
+                    deliveries,
+                })
             }
 
             async fn create_webhook(&self, business_id: BusinessId, spec: &WebhookSpec) -> StoreResult<Webhook> {
@@ -1017,15 +1047,13 @@ macro_rules! impl_store {
 
             async fn claim_deliveries(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<Delivery>> {
                 let skip_locked = self.backend() == $crate::storage::Backend::Postgres;
-                let mut tx = self.begin_write().await?;
                 let rows: Vec<sql::DeliveryRow> = sqlx::query_as(&sql::claim_deliveries_sql(skip_locked))
                     .bind(lease_until)
                     .bind(now)
                     .bind(limit)
-                    .fetch_all(&mut *tx)
+                    .fetch_all(self.write_pool())
                     .await
                     .map_err(StoreError::from_sqlx)?;
-                tx.commit().await.map_err(StoreError::from_sqlx)?;
                 let mut claimed: Vec<Delivery> = rows.into_iter().map(Into::into).collect();
                 claimed.sort_by_key(|d| (d.next_attempt_at, d.id));
                 Ok(claimed)
@@ -1041,65 +1069,99 @@ macro_rules! impl_store {
                     .map_err(StoreError::from_sqlx)
             }
 
-            async fn finish_attempt(&self, business_id: BusinessId, a: &$crate::storage::AttemptRecord) -> StoreResult<()> {
+            async fn finish_attempts(&self, attempts: &[$crate::storage::AttemptRecord]) -> StoreResult<()> {
                 use $crate::storage::NextStep;
-                let (status, next_at) = match a.next {
-                    NextStep::Succeeded => ("succeeded", a.now),
-                    NextStep::RetryAt(at) => ("pending", at),
-                    NextStep::Failed => ("failed", a.now),
-                };
+                if attempts.is_empty() {
+                    return Ok(());
+                }
+                let (succeeded, others): (Vec<_>, Vec<_>) =
+                    attempts.iter().partition(|a| a.next == NextStep::Succeeded && a.disable.is_none());
                 let mut tx = self.begin_write().await?;
-                sqlx::query(sql::FINISH_ATTEMPT)
-                    .bind(status)
-                    .bind(next_at)
-                    .bind(a.http_status)
-                    .bind(&a.error)
-                    .bind(a.latency_ms)
-                    .bind(&a.response_excerpt)
-                    .bind(a.now)
-                    .bind(business_id)
-                    .bind(a.delivery_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(StoreError::from_sqlx)?;
-                let health = if a.next == NextStep::Succeeded { sql::WEBHOOK_SUCCEEDED } else { sql::WEBHOOK_FAILED };
-                let mut q = sqlx::query(health);
-                if a.next != NextStep::Succeeded {
-                    q = q.bind(a.now);
+                // Successes: one statement per chunk, and each webhook's health once.
+                for chunk in succeeded.chunks(sql::INSERT_CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::new(sql::FINISH_SUCCEEDED_HEAD);
+                    qb.push_values(chunk, |mut b, a| {
+                        b.push_bind(a.business_id)
+                            .push_bind(a.delivery_id)
+                            .push_bind(a.now)
+                            .push_bind(a.http_status)
+                            .push_bind(a.latency_ms)
+                            .push_bind(&a.response_excerpt);
+                    });
+                    qb.push(sql::FINISH_SUCCEEDED_TAIL);
+                    qb.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
                 }
-                q.bind(business_id)
-                    .bind(a.webhook_id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(StoreError::from_sqlx)?;
-                let disabled = match &a.disable {
-                    Some(reason) => sqlx::query(sql::DISABLE_WEBHOOK)
-                        .bind(reason)
-                        .bind(a.now)
+                let mut healthy: Vec<(BusinessId, i64)> =
+                    succeeded.iter().map(|a| (a.business_id, a.webhook_id)).collect();
+                healthy.sort_unstable();
+                healthy.dedup();
+                for (business_id, webhook_id) in healthy {
+                    sqlx::query(sql::WEBHOOK_SUCCEEDED)
                         .bind(business_id)
-                        .bind(a.webhook_id)
+                        .bind(webhook_id)
                         .execute(&mut *tx)
-                        .await,
-                    None if a.next == NextStep::Succeeded => Ok(Default::default()),
-                    None => sqlx::query(sql::DISABLE_WEBHOOK_IF_FAILING)
-                        .bind("every delivery failed for too long")
-                        .bind(a.now)
-                        .bind(business_id)
-                        .bind(a.webhook_id)
-                        .bind(a.disable_if_failing_since)
-                        .execute(&mut *tx)
-                        .await,
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
                 }
-                .map_err(StoreError::from_sqlx)?;
-                if disabled.rows_affected() > 0 {
-                    sqlx::query(sql::FAIL_PENDING_OF_WEBHOOK)
-                        .bind("webhook disabled")
+                for a in others {
+                    let business_id = a.business_id;
+                    let (status, next_at) = match a.next {
+                        NextStep::Succeeded => ("succeeded", a.now),
+                        NextStep::RetryAt(at) => ("pending", at),
+                        NextStep::Failed => ("failed", a.now),
+                    };
+                    sqlx::query(sql::FINISH_ATTEMPT)
+                        .bind(status)
+                        .bind(next_at)
+                        .bind(a.http_status)
+                        .bind(&a.error)
+                        .bind(a.latency_ms)
+                        .bind(&a.response_excerpt)
                         .bind(a.now)
                         .bind(business_id)
+                        .bind(a.delivery_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                    let health = if a.next == NextStep::Succeeded { sql::WEBHOOK_SUCCEEDED } else { sql::WEBHOOK_FAILED };
+                    let mut q = sqlx::query(health);
+                    if a.next != NextStep::Succeeded {
+                        q = q.bind(a.now);
+                    }
+                    q.bind(business_id)
                         .bind(a.webhook_id)
                         .execute(&mut *tx)
                         .await
                         .map_err(StoreError::from_sqlx)?;
+                    let disabled = match &a.disable {
+                        Some(reason) => sqlx::query(sql::DISABLE_WEBHOOK)
+                            .bind(reason)
+                            .bind(a.now)
+                            .bind(business_id)
+                            .bind(a.webhook_id)
+                            .execute(&mut *tx)
+                            .await,
+                        None if a.next == NextStep::Succeeded => Ok(Default::default()),
+                        None => sqlx::query(sql::DISABLE_WEBHOOK_IF_FAILING)
+                            .bind("every delivery failed for too long")
+                            .bind(a.now)
+                            .bind(business_id)
+                            .bind(a.webhook_id)
+                            .bind(a.disable_if_failing_since)
+                            .execute(&mut *tx)
+                            .await,
+                    }
+                    .map_err(StoreError::from_sqlx)?;
+                    if disabled.rows_affected() > 0 {
+                        sqlx::query(sql::FAIL_PENDING_OF_WEBHOOK)
+                            .bind("webhook disabled")
+                            .bind(a.now)
+                            .bind(business_id)
+                            .bind(a.webhook_id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(StoreError::from_sqlx)?;
+                    }
                 }
                 tx.commit().await.map_err(StoreError::from_sqlx)?;
                 Ok(())
@@ -1190,6 +1252,23 @@ macro_rules! impl_store {
                     records: rows.into_iter().map(Into::into).collect(),
                     total,
                 })
+            }
+
+            async fn get_transactions(
+                &self,
+                business_id: BusinessId,
+                ids: &[i64],
+            ) -> StoreResult<Vec<Transaction>> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let query = sql::transactions_by_ids_sql(ids.len());
+                let mut q = sqlx::query_as::<_, sql::TransactionRow>(&query).bind(business_id);
+                for id in ids {
+                    q = q.bind(id);
+                }
+                let rows = q.fetch_all(&self.pool).await.map_err(StoreError::from_sqlx)?;
+                Ok(rows.into_iter().map(Into::into).collect())
             }
 
             async fn get_transaction(

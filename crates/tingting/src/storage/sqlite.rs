@@ -15,7 +15,7 @@ use super::sql::{self, impl_store};
 use super::{SortOrder, StoreError, StoreResult, TransactionPage, TransactionQuery};
 use crate::domain::time::{day_start_ms, now_ms};
 use crate::domain::{
-    AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email, IngestOutcome,
+    AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email,
     NewBankAccount, NewTransaction, Principal, Transaction, User, Webhook, WebhookSpec,
 };
 
@@ -57,6 +57,12 @@ impl SqliteStore {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(StoreError::from_sqlx)
+    }
+
+    /// Where single-statement writes run: the writer connection, in autocommit (one statement
+    /// takes the write lock for itself, so no `BEGIN IMMEDIATE` round trips are needed).
+    fn write_pool(&self) -> &SqlitePool {
+        &self.writer
     }
 }
 

@@ -110,11 +110,14 @@ pub async fn ingest(
         .enumerate()
         .map(|(i, item)| item.into_transaction(i))
         .collect::<Result<Vec<_>, _>>()?;
-    let outcomes =
-        ingest_into_number(state.store.as_ref(), who.business_id, &req.account, batch).await?;
-    if outcomes.iter().any(|o| o.created) {
-        state.wakeup.wake();
-    }
+    let outcomes = ingest_into_number(
+        state.store.as_ref(),
+        Some(&state.wakeup),
+        who.business_id,
+        &req.account,
+        batch,
+    )
+    .await?;
     Ok(success(
         outcomes
             .into_iter()

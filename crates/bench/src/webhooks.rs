@@ -1,0 +1,328 @@
+//! The webhook path, end to end: transactions pushed through `POST /v2/ingest` at a fixed
+//! open-loop rate, each timed from its scheduled send to its webhook's arrival at a receiver
+//! in this process.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use axum::body::Bytes;
+use axum::extract::State;
+use hdrhistogram::Histogram;
+use reqwest::header::{HeaderValue, AUTHORIZATION};
+use serde_json::{json, Value};
+
+/// Longest an ingest request may take before it counts as an error.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Prefix of the bank references the load generates (`TTB<step>-<seq>`).
+const REFERENCE_PREFIX: &str = "TTB";
+/// Error samples kept.
+const SAMPLES: usize = 5;
+
+/// Webhook arrivals, keyed by the transaction's reference.
+#[derive(Debug, Default)]
+struct Arrivals {
+    first: HashMap<String, Instant>,
+    /// Arrivals of a reference already seen.
+    duplicates: u64,
+    /// Bodies without a `TTB…` reference (test pings, malformed bodies).
+    unrecognized: u64,
+}
+
+/// The webhook receiver: an axum server on 127.0.0.1 answering 200 to every POST.
+pub struct Receiver {
+    /// `http://127.0.0.1:PORT/hook`.
+    pub url: String,
+    arrivals: Arc<Mutex<Arrivals>>,
+}
+
+impl Receiver {
+    /// Starts the receiver on the current runtime.
+    pub async fn start() -> anyhow::Result<Self> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}/hook", listener.local_addr()?);
+        let arrivals = Arc::new(Mutex::new(Arrivals::default()));
+        let app = axum::Router::new()
+            .route("/hook", axum::routing::post(receive))
+            .with_state(arrivals.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).await {
+                eprintln!("receiver stopped: {e}");
+            }
+        });
+        Ok(Self { url, arrivals })
+    }
+
+    /// When the webhook of `reference` first arrived.
+    fn arrival(&self, reference: &str) -> Option<Instant> {
+        self.arrivals.lock().unwrap().first.get(reference).copied()
+    }
+
+    fn counts(&self) -> (u64, u64) {
+        let a = self.arrivals.lock().unwrap();
+        (a.duplicates, a.unrecognized)
+    }
+}
+
+async fn receive(State(arrivals): State<Arc<Mutex<Arrivals>>>, body: Bytes) -> &'static str {
+    let at = Instant::now();
+    let references = references(&body);
+    let mut a = arrivals.lock().unwrap();
+    if references.is_empty() {
+        a.unrecognized += 1;
+    }
+    for reference in references {
+        if a.first.insert(reference, at).is_some() {
+            a.duplicates += 1;
+        }
+    }
+    "ok"
+}
+
+/// The load's references in a webhook body of any format: `data` is an array of legacy records
+/// (`tid`) or one V2/Standard record (`reference`).
+fn references(body: &[u8]) -> Vec<String> {
+    let Ok(v) = serde_json::from_slice::<Value>(body) else {
+        return Vec::new();
+    };
+    let records = match &v["data"] {
+        Value::Array(items) => items.iter().collect(),
+        record @ Value::Object(_) => vec![record],
+        _ => Vec::new(),
+    };
+    records
+        .into_iter()
+        .filter_map(|r| r["tid"].as_str().or_else(|| r["reference"].as_str()))
+        .filter(|r| r.starts_with(REFERENCE_PREFIX))
+        .map(str::to_string)
+        .collect()
+}
+
+/// One step of the load: a rate held for a while.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// Position of the step (part of every reference, so steps never collide).
+    pub index: usize,
+    /// Transactions per second.
+    pub rate: u32,
+    /// Unmeasured lead-in at the same rate.
+    pub warmup: Duration,
+    pub duration: Duration,
+    /// How long to wait for late webhooks after the last send.
+    pub drain: Duration,
+}
+
+/// Where and as whom the load sends.
+pub struct Target<'a> {
+    /// `http://IP:PORT`.
+    pub base_url: &'a str,
+    pub api_key: &'a str,
+    pub account: &'a str,
+    pub receiver: &'a Receiver,
+}
+
+/// What a step measured.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Measured transactions the server stored (`created`).
+    pub sent: u64,
+    /// Of those, how many webhooks arrived.
+    pub delivered: u64,
+    /// Of those, how many never arrived within the drain time.
+    pub missing: u64,
+    /// Ingest requests that failed (transport, status, or not `created`), warm-up included.
+    pub errors: u64,
+    pub error_samples: Vec<String>,
+    /// Scheduled send to webhook arrival (µs), measured transactions.
+    pub latency: Histogram<u64>,
+    /// Scheduled send to ingest answer (µs), measured transactions.
+    pub ingest_latency: Histogram<u64>,
+    /// How late the generator sent, behind schedule, at worst.
+    pub max_send_lag: Duration,
+    /// Repeated arrivals and unrecognized bodies seen so far (whole run).
+    pub duplicates: u64,
+    pub unrecognized: u64,
+}
+
+/// One sent transaction.
+struct Sent {
+    reference: String,
+    scheduled: Instant,
+    measured: bool,
+    /// Ingest answer time, or the error.
+    answered: Result<Instant, String>,
+}
+
+/// Runs one step: sends `rate` transactions per second on schedule (never waiting for answers),
+/// then waits for their webhooks.
+pub async fn run_step(target: &Target<'_>, step: &Step) -> anyhow::Result<Outcome> {
+    let client = reqwest::Client::builder()
+        .timeout(REQUEST_TIMEOUT)
+        .pool_max_idle_per_host(1024)
+        .build()?;
+    let auth = HeaderValue::from_str(&format!("Apikey {}", target.api_key))?;
+    let url = format!("{}/v2/ingest", target.base_url);
+    let interval = Duration::from_secs_f64(1.0 / f64::from(step.rate.max(1)));
+    let warmup_n = (step.warmup.as_secs_f64() * f64::from(step.rate)).round() as u64;
+    let measured_n = (step.duration.as_secs_f64() * f64::from(step.rate)).round() as u64;
+    anyhow::ensure!(measured_n > 0, "rate × duration sends nothing");
+    let booked_at = (chrono::Utc::now() + chrono::TimeDelta::hours(7))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+
+    let start = Instant::now() + Duration::from_millis(20);
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut max_lag = Duration::ZERO;
+    let mut sent = Vec::with_capacity((warmup_n + measured_n) as usize);
+    for seq in 0..warmup_n + measured_n {
+        let scheduled = start + interval.mul_f64(seq as f64);
+        tokio::time::sleep_until(scheduled.into()).await;
+        max_lag = max_lag.max(Instant::now().saturating_duration_since(scheduled));
+        let reference = format!("{REFERENCE_PREFIX}{}-{seq}", step.index);
+        let body = json!({
+            "account": target.account,
+            "transactions": [{
+                "amount": 10_000 + (seq % 90) as i64 * 1_000,
+                "bookedAt": booked_at,
+                "description": format!("CT DEN:{reference} NGUYEN VAN AN chuyen tien DH{seq:06}"),
+                "reference": reference,
+            }],
+        });
+        let request = client
+            .post(&url)
+            .header(AUTHORIZATION, auth.clone())
+            .json(&body);
+        let measured = seq >= warmup_n;
+        tasks.spawn(async move {
+            let answered = match request.send().await {
+                Ok(resp) => {
+                    let status = resp.status();
+                    match resp.json::<Value>().await {
+                        Ok(v) if status == 200 && v["data"][0]["status"] == "created" => {
+                            Ok(Instant::now())
+                        }
+                        Ok(v) => Err(format!("{status}: {v}")),
+                        Err(e) => Err(format!("{status}: unreadable body: {e}")),
+                    }
+                }
+                Err(e) => Err(format!("transport: {e}")),
+            };
+            Sent {
+                reference,
+                scheduled,
+                measured,
+                answered,
+            }
+        });
+        // Collect finished sends as we go so the set stays small.
+        while let Some(done) = tasks.try_join_next() {
+            sent.push(done?);
+        }
+    }
+    while let Some(done) = tasks.join_next().await {
+        sent.push(done?);
+    }
+
+    // Wait for the webhooks of every stored transaction, up to the drain time.
+    let deadline = Instant::now() + step.drain;
+    loop {
+        let waiting = sent
+            .iter()
+            .filter(|s| s.answered.is_ok() && target.receiver.arrival(&s.reference).is_none())
+            .count();
+        if waiting == 0 || Instant::now() >= deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let mut latency = crate::load::histogram();
+    let mut ingest_latency = crate::load::histogram();
+    let (mut stored, mut delivered, mut missing, mut errors) = (0, 0, 0, 0);
+    let mut error_samples = Vec::new();
+    for s in &sent {
+        let answered = match &s.answered {
+            Ok(at) => *at,
+            Err(e) => {
+                errors += 1;
+                if error_samples.len() < SAMPLES {
+                    error_samples.push(e.clone());
+                }
+                continue;
+            }
+        };
+        if !s.measured {
+            continue;
+        }
+        stored += 1;
+        ingest_latency.saturating_record(micros(answered - s.scheduled));
+        match target.receiver.arrival(&s.reference) {
+            Some(at) => {
+                delivered += 1;
+                latency.saturating_record(micros(at.saturating_duration_since(s.scheduled)));
+            }
+            None => missing += 1,
+        }
+    }
+    let (duplicates, unrecognized) = target.receiver.counts();
+    Ok(Outcome {
+        sent: stored,
+        delivered,
+        missing,
+        errors,
+        error_samples,
+        latency,
+        ingest_latency,
+        max_send_lag: max_lag,
+        duplicates,
+        unrecognized,
+    })
+}
+
+fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
+}
+
+/// Registers the receiver as a webhook of the business; returns the webhook's id.
+pub async fn register_webhook(
+    base_url: &str,
+    api_key: &str,
+    receiver: &Receiver,
+    format: &str,
+) -> anyhow::Result<i64> {
+    let resp = reqwest::Client::new()
+        .post(format!("{base_url}/v2/webhooks"))
+        .header(AUTHORIZATION, format!("Apikey {api_key}"))
+        .json(&json!({
+            "webhook": receiver.url,
+            "secure_token": "tingting-bench",
+            "income_only": false,
+            "format": format,
+        }))
+        .send()
+        .await
+        .context("POST /v2/webhooks")?;
+    let status = resp.status();
+    let body: Value = resp.json().await.context("POST /v2/webhooks: body")?;
+    match body["data"]["id"].as_i64() {
+        Some(id) if status == 200 => Ok(id),
+        _ => bail!("POST /v2/webhooks answered {status}: {body}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_in_every_format() {
+        let legacy = br#"{"error":0,"data":[{"id":1,"tid":"TTB0-1"},{"id":2,"tid":"TTB0-2"}]}"#;
+        assert_eq!(references(legacy), ["TTB0-1", "TTB0-2"]);
+        let v2 = br#"{"error":0,"data":{"id":1,"reference":"TTB3-9"}}"#;
+        assert_eq!(references(v2), ["TTB3-9"]);
+        let ping = br#"{"error":0,"data":{"id":0,"reference":"MA_GIAO_DICH_THU_NGHIEM"}}"#;
+        assert!(references(ping).is_empty());
+        assert!(references(b"not json").is_empty());
+    }
+}

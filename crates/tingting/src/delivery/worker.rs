@@ -288,14 +288,18 @@ impl Worker {
             let webhook = self.webhook(&mut webhooks, &delivery).await?;
             let transaction = match delivery.transaction_id.and_then(|id| transactions.get(&id)) {
                 Some(t) => {
-                    if !accounts.contains_key(&t.account_id) {
-                        let a = self
-                            .store
-                            .get_account(delivery.business_id, t.account_id)
-                            .await?;
-                        accounts.insert(t.account_id, a);
-                    }
-                    Some((t.clone(), accounts[&t.account_id].clone()))
+                    let account = match accounts.get(&t.account_id) {
+                        Some(a) => a.clone(),
+                        None => {
+                            let a = self
+                                .store
+                                .get_account(delivery.business_id, t.account_id)
+                                .await?;
+                            accounts.insert(t.account_id, a.clone());
+                            a
+                        }
+                    };
+                    Some((t.clone(), account))
                 }
                 None => None,
             };

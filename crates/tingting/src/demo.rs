@@ -90,7 +90,7 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<Seeded> {
                 DEMO_TRANSACTIONS / ACCOUNTS.len(),
                 *opening,
             );
-            stored += ingest_batch(store, None, &account, batch)
+            stored += ingest_batch(store, &account, batch)
                 .await?
                 .iter()
                 .filter(|o| o.created)

@@ -1618,6 +1618,72 @@ async fn concurrent_ingest(backend: Backend) {
     assert_eq!(body["data"]["creditTxnAmount"], json!(8 * 3 * 78));
 }
 
+/// Many small ingests at once from two businesses (stored together by group commit): each
+/// transaction is stored once, in its own business and account, with the right totals.
+async fn concurrent_ingest_across_businesses(backend: Backend) {
+    let Some(srv) = TestServer::start(backend).await else {
+        return;
+    };
+    let (a, a_account) = tenant_with_account(&srv, "a@example.vn", "11112222").await;
+    let (b, b_account) = tenant_with_account(&srv, "b@example.vn", "33334444").await;
+    let srv = std::sync::Arc::new(srv);
+    let mut handles = Vec::new();
+    for i in 0..40_i64 {
+        let (t, number) = if i % 2 == 0 {
+            (a.clone(), "11112222")
+        } else {
+            (b.clone(), "33334444")
+        };
+        // Each reference is sent twice, by requests that run at the same time.
+        let item = item_ref(
+            &format!("2024-04-10T02:00:{:02}Z", i / 4),
+            1_000 + i / 4,
+            "don hang",
+            &format!("FT{}", i / 4),
+        );
+        let srv = srv.clone();
+        handles.push(tokio::spawn(async move {
+            let (status, body) = srv
+                .post(
+                    "/v2/ingest",
+                    &t.key,
+                    &json!({"account": number, "transactions": [item]}),
+                )
+                .await;
+            assert_eq!(status, 200, "{body}");
+            (i % 2, results(&body)[0].clone())
+        }));
+    }
+    let mut answers = Vec::new();
+    for h in handles {
+        answers.push(h.await.unwrap());
+    }
+    for business in 0..2 {
+        let mine: Vec<&(i64, String)> = answers
+            .iter()
+            .filter(|(b, _)| *b == business)
+            .map(|(_, r)| r)
+            .collect();
+        let mut ids: Vec<i64> = mine.iter().map(|r| r.0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 10, "10 distinct transactions: {mine:?}");
+        let created = mine.iter().filter(|r| r.1 == "created").count();
+        assert_eq!(created, 10, "each created exactly once: {mine:?}");
+    }
+    for (t, account_id) in [(&a, a_account), (&b, b_account)] {
+        let body = ok(&srv, &format!("/v2/accounts/{account_id}"), &t.key).await;
+        assert_eq!(body["data"]["creditTxnTotal"], json!(10), "{body}");
+        let listed = ok(
+            &srv,
+            "/v2/transactions?fromDate=2024-04-10&toDate=2024-04-10&pageSize=100",
+            &t.key,
+        )
+        .await;
+        assert_eq!(listed["data"]["totalRecords"], json!(10), "{listed}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 6. Isolation
 // ---------------------------------------------------------------------------------------------
@@ -1881,6 +1947,7 @@ both_backends!(
     duplicate_batch,
     dedup_rules,
     concurrent_ingest,
+    concurrent_ingest_across_businesses,
     isolation_reads,
     isolation_ingest,
     request_id_header,

@@ -66,11 +66,7 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let worker = tokio::spawn(worker.run(until(stopped.clone())));
     println!("tingting listening on http://{addr}");
     std::io::stdout().flush()?;
-    let state = AppState {
-        store,
-        banks,
-        wakeup,
-    };
+    let state = AppState::new(store, banks, wakeup);
     let served = http::serve(listener, state, async move {
         shutdown_signal().await;
         let _ = stop.send(true);

@@ -23,7 +23,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::delivery::worker::Wakeup;
 use crate::domain::BankDirectory;
-use crate::storage::Store;
+use crate::storage::{IngestQueue, Store};
 use error::ApiError;
 
 /// Largest request body accepted: 1 MiB (413 beyond).
@@ -38,8 +38,22 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// The bank directory.
     pub banks: &'static BankDirectory,
-    /// Wakes the delivery worker when deliveries are enqueued.
+    /// Wakes the delivery worker when deliveries are enqueued, and hands it new ones.
     pub wakeup: Wakeup,
+    /// Group commit of ingested batches.
+    pub ingest: IngestQueue,
+}
+
+impl AppState {
+    /// The state over `store`; starts its ingest queue on the current runtime.
+    pub fn new(store: Arc<dyn Store>, banks: &'static BankDirectory, wakeup: Wakeup) -> Self {
+        Self {
+            ingest: IngestQueue::start(store.clone()),
+            store,
+            banks,
+            wakeup,
+        }
+    }
 }
 
 /// The application: routes plus middleware (request ids, tracing, body limit, timeout, panic

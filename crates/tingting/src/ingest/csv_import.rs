@@ -114,7 +114,7 @@ pub async fn import_canonical_csv<R: Read + Send + 'static>(
                 Err(message) => report.reject(line, message),
             }
         }
-        for outcome in ingest_batch(store, None, account, valid).await? {
+        for outcome in ingest_batch(store, account, valid).await? {
             if outcome.created {
                 report.created += 1;
             } else {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::delivery::worker::{Fresh, Wakeup};
 use crate::domain::transaction::FieldError;
 use crate::domain::{BankAccount, BusinessId, IngestOutcome, NewTransaction, Transaction};
-use crate::storage::{Store, StoreError};
+use crate::storage::{IngestQueue, IngestRequest, Store, StoreError};
 
 /// Why a batch was not ingested.
 #[derive(Debug, thiserror::Error)]
@@ -50,65 +50,42 @@ pub fn normalize(mut t: NewTransaction) -> NewTransaction {
     t
 }
 
-/// Normalizes and validates a batch, then stores it for `account` in one database transaction.
-/// Either every item is stored (or recognised as a duplicate) or none is. The new deliveries
-/// are handed to `handoff`'s worker when it takes them, and left to the outbox otherwise.
-pub async fn ingest_batch(
-    store: &dyn Store,
-    handoff: Option<&Wakeup>,
-    account: &BankAccount,
-    batch: Vec<NewTransaction>,
-) -> Result<Vec<IngestOutcome>, IngestError> {
+/// Normalizes and validates a batch; the error names the first invalid item.
+fn prepare(batch: Vec<NewTransaction>) -> Result<Vec<NewTransaction>, IngestError> {
     let batch: Vec<NewTransaction> = batch.into_iter().map(normalize).collect();
     for (index, t) in batch.iter().enumerate() {
         t.validate()
             .map_err(|error| IngestError::Invalid { index, error })?;
     }
-    let lease = handoff.and_then(Wakeup::lease_until);
-    let stored = store
-        .ingest(account.business_id, account.id, &batch, lease)
-        .await?;
-    if let Some(handoff) = handoff {
-        if stored.deliveries.is_empty() {
-            // Nothing to send.
-        } else if lease.is_some() {
-            let index: HashMap<i64, usize> = stored
-                .outcomes
-                .iter()
-                .enumerate()
-                .map(|(i, o)| (o.id, i))
-                .collect();
-            let fresh = stored
-                .deliveries
-                .into_iter()
-                .filter_map(|delivery| {
-                    let i = *index.get(&delivery.transaction_id?)?;
-                    let transaction = Transaction {
-                        id: stored.outcomes[i].id,
-                        business_id: account.business_id,
-                        account_id: account.id,
-                        fields: batch[i].clone(),
-                        created_at: delivery.created_at,
-                    };
-                    Some(Fresh {
-                        delivery,
-                        transaction,
-                        account: account.clone(),
-                    })
-                })
-                .collect();
-            handoff.hand_over(fresh);
-        } else {
-            handoff.wake();
-        }
-    }
-    Ok(stored.outcomes)
+    Ok(batch)
 }
 
-/// Resolves a business's account by number, then ingests the batch into it.
+/// Normalizes and validates a batch, then stores it for `account` in one database transaction
+/// of its own (imports and seeding: large batches, no worker in the process). Either every
+/// item is stored (or recognised as a duplicate) or none is.
+pub async fn ingest_batch(
+    store: &dyn Store,
+    account: &BankAccount,
+    batch: Vec<NewTransaction>,
+) -> Result<Vec<IngestOutcome>, IngestError> {
+    let batch = prepare(batch)?;
+    let request = IngestRequest {
+        business_id: account.business_id,
+        account_id: account.id,
+        transactions: &batch,
+        lease_until: None,
+    };
+    let mut stored = store.ingest(&[request]).await?;
+    Ok(stored.pop().map(|s| s.outcomes).unwrap_or_default())
+}
+
+/// Resolves a business's account by number, then ingests the batch into it through the
+/// group-commit `queue` (atomic per batch, as [`ingest_batch`]). The new deliveries are handed
+/// to `handoff`'s worker when it takes them, and left to the outbox otherwise.
 pub async fn ingest_into_number(
     store: &dyn Store,
-    handoff: Option<&Wakeup>,
+    queue: &IngestQueue,
+    handoff: &Wakeup,
     business_id: BusinessId,
     account_number: &str,
     batch: Vec<NewTransaction>,
@@ -117,5 +94,42 @@ pub async fn ingest_into_number(
         .find_account(business_id, account_number.trim())
         .await?
         .ok_or_else(|| IngestError::UnknownAccount(account_number.trim().to_string()))?;
-    ingest_batch(store, handoff, &account, batch).await
+    let batch = prepare(batch)?;
+    let lease = handoff.lease_until();
+    let stored = queue
+        .ingest(business_id, account.id, batch.clone(), lease)
+        .await?;
+    if stored.deliveries.is_empty() {
+        // Nothing to send.
+    } else if lease.is_some() {
+        let index: HashMap<i64, usize> = stored
+            .outcomes
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id, i))
+            .collect();
+        let fresh = stored
+            .deliveries
+            .into_iter()
+            .filter_map(|delivery| {
+                let i = *index.get(&delivery.transaction_id?)?;
+                let transaction = Transaction {
+                    id: stored.outcomes[i].id,
+                    business_id,
+                    account_id: account.id,
+                    fields: batch[i].clone(),
+                    created_at: delivery.created_at,
+                };
+                Some(Fresh {
+                    delivery,
+                    transaction,
+                    account: account.clone(),
+                })
+            })
+            .collect();
+        handoff.hand_over(fresh);
+    } else {
+        handoff.wake();
+    }
+    Ok(stored.outcomes)
 }

@@ -4,6 +4,7 @@
 //! distributed PostgreSQL would shard on). The few operator-level lookups that cannot know the
 //! business yet (credential digest, login e-mail, revoking a key by id) say so in their docs.
 
+mod group_commit;
 mod postgres;
 mod sql;
 mod sqlite;
@@ -17,6 +18,7 @@ use crate::domain::{
     NewBankAccount, NewTransaction, Principal, Transaction, User, Webhook, WebhookSpec,
 };
 
+pub use group_commit::IngestQueue;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -91,7 +93,21 @@ pub struct TransactionPage {
     pub total: i64,
 }
 
-/// What [`Store::ingest`] stored.
+/// One account's batch for [`Store::ingest`].
+#[derive(Debug, Clone, Copy)]
+pub struct IngestRequest<'a> {
+    /// The business.
+    pub business_id: BusinessId,
+    /// The account, of that business.
+    pub account_id: i64,
+    /// Normalized, validated transactions.
+    pub transactions: &'a [NewTransaction],
+    /// Store the new deliveries claimed until then (by the caller's own worker, which is
+    /// handed them directly), or unclaimed when None.
+    pub lease_until: Option<i64>,
+}
+
+/// What [`Store::ingest`] stored for one request.
 #[derive(Debug, Clone)]
 pub struct Ingested {
     /// One per input transaction, in input order.
@@ -230,15 +246,9 @@ pub trait Store: Send + Sync + 'static {
     /// with their daily totals, the account balance and a pending delivery for every enabled
     /// webhook they match (the outbox); duplicates are reported with the id already stored and
     /// enqueue nothing. Outcomes are in input order.
-    /// With `lease_until`, the new deliveries are stored already claimed until then (by the
-    /// caller's own worker, which is handed them directly).
-    async fn ingest(
-        &self,
-        business_id: BusinessId,
-        account_id: i64,
-        transactions: &[NewTransaction],
-        lease_until: Option<i64>,
-    ) -> StoreResult<Ingested>;
+    /// Several accounts' batches are stored in one database transaction (group commit); the
+    /// answers are in request order.
+    async fn ingest(&self, requests: &[IngestRequest<'_>]) -> StoreResult<Vec<Ingested>>;
 
     /// Registers a webhook. Its account ids must belong to the business (callers resolve them).
     async fn create_webhook(

@@ -28,7 +28,7 @@ pub(super) const INSERT_TRANSACTIONS_HEAD: &str =
 
 /// Skips rows already stored (the dedup key is unique per account) and reports those inserted.
 pub(super) const INSERT_TRANSACTIONS_TAIL: &str =
-    " ON CONFLICT (business_id, account_id, dedup_key) DO NOTHING RETURNING id, dedup_key";
+    " ON CONFLICT (business_id, account_id, dedup_key) DO NOTHING RETURNING id, account_id, dedup_key";
 
 /// Rows per insert statement (18 parameters each, within every backend's limit).
 pub(super) const INSERT_CHUNK: usize = 200;
@@ -439,6 +439,17 @@ pub(super) struct DayTotals {
     pub debit_amount: i64,
 }
 
+impl DayTotals {
+    /// Adds another batch's totals of the same day.
+    pub fn add(&mut self, other: &Self) {
+        self.count += other.count;
+        self.credit_count += other.credit_count;
+        self.credit_amount += other.credit_amount;
+        self.debit_count += other.debit_count;
+        self.debit_amount += other.debit_amount;
+    }
+}
+
 /// What a batch insert decided, in input order, plus what it adds to the running summaries.
 #[derive(Debug, Default)]
 pub(super) struct BatchResult {
@@ -449,18 +460,19 @@ pub(super) struct BatchResult {
 }
 
 /// Decides each item's outcome from the ids the insert returned (`inserted`) and the ids of
-/// rows stored before (`existing`): the first occurrence of an inserted key was created, any
+/// rows stored before (`existing`): the first occurrence of an inserted key (not yet in `seen`,
+/// which carries the keys of earlier batches of the same account in one call) was created, any
 /// other occurrence is a duplicate. Collects the created rows' daily totals and newest balance.
 pub(super) fn batch_result(
     transactions: &[NewTransaction],
     keys: &[String],
     inserted: &HashMap<String, i64>,
     existing: &HashMap<String, i64>,
+    seen: &mut HashSet<String>,
 ) -> Option<BatchResult> {
     let mut result = BatchResult::default();
-    let mut seen = HashSet::with_capacity(keys.len());
     for (t, key) in transactions.iter().zip(keys) {
-        let first = seen.insert(key.as_str());
+        let first = seen.insert(key.clone());
         let outcome = match inserted.get(key) {
             Some(&id) if first => IngestOutcome { id, created: true },
             Some(&id) => IngestOutcome { id, created: false },
@@ -773,30 +785,41 @@ macro_rules! impl_store {
 
             async fn ingest(
                 &self,
-                business_id: BusinessId,
-                account_id: i64,
-                transactions: &[NewTransaction],
-                lease_until: Option<i64>,
-            ) -> StoreResult<$crate::storage::Ingested> {
-                use std::collections::HashMap;
+                requests: &[$crate::storage::IngestRequest<'_>],
+            ) -> StoreResult<Vec<$crate::storage::Ingested>> {
+                use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
                 let now = now_ms();
-                let keys: Vec<String> = transactions.iter().map(NewTransaction::dedup_key).collect();
+                let keys: Vec<Vec<String>> = requests
+                    .iter()
+                    .map(|r| r.transactions.iter().map(NewTransaction::dedup_key).collect())
+                    .collect();
+                let accounts: BTreeSet<(BusinessId, i64)> =
+                    requests.iter().map(|r| (r.business_id, r.account_id)).collect();
                 let mut tx = self.begin_write().await?;
                 if self.backend() == $crate::storage::Backend::Postgres {
-                    sqlx::query(sql::LOCK_ACCOUNT_PG)
-                        .bind(business_id)
-                        .bind(account_id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(StoreError::from_sqlx)?;
+                    // In a fixed order, so that concurrent batches cannot deadlock.
+                    for (business_id, account_id) in &accounts {
+                        sqlx::query(sql::LOCK_ACCOUNT_PG)
+                            .bind(*business_id)
+                            .bind(*account_id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(StoreError::from_sqlx)?;
+                    }
                 }
-                let rows: Vec<(&NewTransaction, &String)> = transactions.iter().zip(&keys).collect();
-                let mut inserted = HashMap::new();
+                // Every request's rows, in order: the first occurrence of a key is the one stored.
+                let rows: Vec<(&$crate::storage::IngestRequest<'_>, &NewTransaction, &String)> = requests
+                    .iter()
+                    .zip(&keys)
+                    .flat_map(|(r, keys)| r.transactions.iter().zip(keys).map(move |(t, k)| (r, t, k)))
+                    .collect();
+                // (account, key) -> id, for the rows this call inserted and those stored before.
+                let mut inserted: HashMap<i64, HashMap<String, i64>> = HashMap::new();
                 for chunk in rows.chunks(sql::INSERT_CHUNK) {
                     let mut qb = sqlx::QueryBuilder::new(sql::INSERT_TRANSACTIONS_HEAD);
-                    qb.push_values(chunk, |mut b, (t, key)| {
-                        b.push_bind(business_id)
-                            .push_bind(account_id)
+                    qb.push_values(chunk, |mut b, (r, t, key)| {
+                        b.push_bind(r.business_id)
+                            .push_bind(r.account_id)
                             .push_bind(t.amount)
                             .push_bind(t.booked_at)
                             .push_bind(&t.description)
@@ -815,41 +838,74 @@ macro_rules! impl_store {
                             .push_bind(now);
                     });
                     qb.push(sql::INSERT_TRANSACTIONS_TAIL);
-                    let returned: Vec<(i64, String)> = qb
+                    let returned: Vec<(i64, i64, String)> = qb
                         .build_query_as()
                         .fetch_all(&mut *tx)
                         .await
                         .map_err(StoreError::from_sqlx)?;
-                    inserted.extend(returned.into_iter().map(|(id, key)| (key, id)));
-                }
-                let mut missing: Vec<&String> = keys.iter().filter(|k| !inserted.contains_key(*k)).collect();
-                missing.sort_unstable();
-                missing.dedup();
-                let mut existing = HashMap::new();
-                for chunk in missing.chunks(sql::INSERT_CHUNK) {
-                    let mut qb = sqlx::QueryBuilder::new(sql::FIND_BY_DEDUP_KEYS);
-                    qb.push_bind(business_id)
-                        .push(" AND account_id = ")
-                        .push_bind(account_id)
-                        .push(" AND dedup_key IN (");
-                    let mut list = qb.separated(", ");
-                    for key in chunk {
-                        list.push_bind(*key);
+                    for (id, account_id, key) in returned {
+                        inserted.entry(account_id).or_default().insert(key, id);
                     }
-                    qb.push(")");
-                    let found: Vec<(i64, String)> = qb
-                        .build_query_as()
-                        .fetch_all(&mut *tx)
-                        .await
-                        .map_err(StoreError::from_sqlx)?;
-                    existing.extend(found.into_iter().map(|(id, key)| (key, id)));
                 }
-                let result = sql::batch_result(transactions, &keys, &inserted, &existing)
+                let mut missing: BTreeMap<(BusinessId, i64), Vec<&String>> = BTreeMap::new();
+                for (r, _, key) in &rows {
+                    if !inserted.get(&r.account_id).is_some_and(|m| m.contains_key(*key)) {
+                        missing.entry((r.business_id, r.account_id)).or_default().push(key);
+                    }
+                }
+                let mut existing: HashMap<i64, HashMap<String, i64>> = HashMap::new();
+                for ((business_id, account_id), mut keys) in missing {
+                    keys.sort_unstable();
+                    keys.dedup();
+                    for chunk in keys.chunks(sql::INSERT_CHUNK) {
+                        let mut qb = sqlx::QueryBuilder::new(sql::FIND_BY_DEDUP_KEYS);
+                        qb.push_bind(business_id)
+                            .push(" AND account_id = ")
+                            .push_bind(account_id)
+                            .push(" AND dedup_key IN (");
+                        let mut list = qb.separated(", ");
+                        for key in chunk {
+                            list.push_bind(*key);
+                        }
+                        qb.push(")");
+                        let found: Vec<(i64, String)> = qb
+                            .build_query_as()
+                            .fetch_all(&mut *tx)
+                            .await
+                            .map_err(StoreError::from_sqlx)?;
+                        existing.entry(account_id).or_default().extend(found.into_iter().map(|(id, key)| (key, id)));
+                    }
+                }
+                // Outcomes per request; daily totals and the newest balance per account.
+                let empty = HashMap::new();
+                let mut seen: HashMap<i64, HashSet<String>> = HashMap::new();
+                let mut days: BTreeMap<(BusinessId, i64, i64), sql::DayTotals> = BTreeMap::new();
+                let mut balances: BTreeMap<(BusinessId, i64), (i64, i64)> = BTreeMap::new();
+                let mut outcomes = Vec::with_capacity(requests.len());
+                for (r, keys) in requests.iter().zip(&keys) {
+                    let result = sql::batch_result(
+                        r.transactions,
+                        keys,
+                        inserted.get(&r.account_id).unwrap_or(&empty),
+                        existing.get(&r.account_id).unwrap_or(&empty),
+                        seen.entry(r.account_id).or_default(),
+                    )
                     .ok_or_else(|| StoreError::Conflict("a transaction of the batch vanished while it was stored; retry".into()))?;
-                for (day, d) in &result.days {
+                    for (day, d) in result.days {
+                        days.entry((r.business_id, r.account_id, day)).or_default().add(&d);
+                    }
+                    if let Some((at, balance)) = result.latest_balance {
+                        let newest = balances.entry((r.business_id, r.account_id)).or_insert((at, balance));
+                        if at >= newest.0 {
+                            *newest = (at, balance);
+                        }
+                    }
+                    outcomes.push(result.outcomes);
+                }
+                for ((business_id, account_id, day), d) in &days {
                     sqlx::query(sql::ADD_DAILY_TOTAL)
-                        .bind(business_id)
-                        .bind(account_id)
+                        .bind(*business_id)
+                        .bind(*account_id)
                         .bind(*day)
                         .bind(d.count)
                         .bind(d.credit_count)
@@ -860,49 +916,66 @@ macro_rules! impl_store {
                         .await
                         .map_err(StoreError::from_sqlx)?;
                 }
-                let created: Vec<i64> = result
-                    .outcomes
-                    .iter()
-                    .filter(|o| o.created)
-                    .map(|o| o.id)
-                    .collect();
-                let mut deliveries = Vec::new();
-                for chunk in created.chunks(sql::INSERT_CHUNK) {
-                    let mut qb = sqlx::QueryBuilder::new(sql::ENQUEUE_DELIVERIES_HEAD);
-                    qb.push_bind(now)
-                        .push(", ")
-                        .push_bind(lease_until)
-                        .push(", '', '', ")
-                        .push_bind(now)
-                        .push(", ")
-                        .push_bind(now)
-                        .push(" FROM transactions t JOIN webhooks w ON w.business_id = t.business_id WHERE t.business_id = ")
-                        .push_bind(business_id)
-                        .push(" AND t.id IN (");
-                    let mut ids = qb.separated(", ");
-                    for id in chunk {
-                        ids.push_bind(*id);
+                // The outbox, per business: (transaction id) -> (request, lease).
+                let mut created: BTreeMap<BusinessId, Vec<(i64, Option<i64>)>> = BTreeMap::new();
+                let mut request_of: HashMap<i64, usize> = HashMap::new();
+                for (i, (r, outs)) in requests.iter().zip(&outcomes).enumerate() {
+                    for o in outs.iter().filter(|o| o.created) {
+                        created.entry(r.business_id).or_default().push((o.id, r.lease_until));
+                        request_of.insert(o.id, i);
                     }
-                    qb.push(sql::ENQUEUE_DELIVERIES_TAIL).push(sql::DELIVERY_COLUMNS);
-                    let rows: Vec<sql::DeliveryRow> =
-                        qb.build_query_as().fetch_all(&mut *tx).await.map_err(StoreError::from_sqlx)?;
-                    deliveries.extend(rows.into_iter().map(Delivery::from));
                 }
-                if let Some((booked_at, balance)) = result.latest_balance {
+                let mut deliveries: Vec<Vec<Delivery>> = vec![Vec::new(); requests.len()];
+                for (business_id, ids) in created {
+                    // Requests with and without a lease are enqueued separately.
+                    let mut by_lease: BTreeMap<Option<i64>, Vec<i64>> = BTreeMap::new();
+                    for (id, lease) in ids {
+                        by_lease.entry(lease).or_default().push(id);
+                    }
+                    for (lease_until, ids) in by_lease {
+                        for chunk in ids.chunks(sql::INSERT_CHUNK) {
+                            let mut qb = sqlx::QueryBuilder::new(sql::ENQUEUE_DELIVERIES_HEAD);
+                            qb.push_bind(now)
+                                .push(", ")
+                                .push_bind(lease_until)
+                                .push(", '', '', ")
+                                .push_bind(now)
+                                .push(", ")
+                                .push_bind(now)
+                                .push(" FROM transactions t JOIN webhooks w ON w.business_id = t.business_id WHERE t.business_id = ")
+                                .push_bind(business_id)
+                                .push(" AND t.id IN (");
+                            let mut list = qb.separated(", ");
+                            for id in chunk {
+                                list.push_bind(*id);
+                            }
+                            qb.push(sql::ENQUEUE_DELIVERIES_TAIL).push(sql::DELIVERY_COLUMNS);
+                            let rows: Vec<sql::DeliveryRow> =
+                                qb.build_query_as().fetch_all(&mut *tx).await.map_err(StoreError::from_sqlx)?;
+                            for d in rows.into_iter().map(Delivery::from) {
+                                if let Some(&i) = d.transaction_id.and_then(|t| request_of.get(&t)) {
+                                    deliveries[i].push(d);
+                                }
+                            }
+                        }
+                    }
+                }
+                for ((business_id, account_id), (booked_at, balance)) in &balances {
                     sqlx::query(sql::UPDATE_BALANCE)
-                        .bind(balance)
-                        .bind(booked_at)
-                        .bind(business_id)
-                        .bind(account_id)
+                        .bind(*balance)
+                        .bind(*booked_at)
+                        .bind(*business_id)
+                        .bind(*account_id)
                         .execute(&mut *tx)
                         .await
                         .map_err(StoreError::from_sqlx)?;
                 }
                 tx.commit().await.map_err(StoreError::from_sqlx)?;
-                Ok($crate::storage::Ingested {
-                    outcomes: result.outcomes,
-                    deliveries,
-                })
+                Ok(outcomes
+                    .into_iter()
+                    .zip(deliveries)
+                    .map(|(outcomes, deliveries)| $crate::storage::Ingested { outcomes, deliveries })
+                    .collect())
             }
 
             async fn create_webhook(&self, business_id: BusinessId, spec: &WebhookSpec) -> StoreResult<Webhook> {

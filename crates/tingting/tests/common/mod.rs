@@ -246,11 +246,7 @@ impl TestServer {
                 let _ = stopped.wait_for(|s| *s).await;
             }));
         }
-        let state = AppState {
-            store: store.clone(),
-            banks: BankDirectory::builtin(),
-            wakeup,
-        };
+        let state = AppState::new(store.clone(), BankDirectory::builtin(), wakeup);
         tokio::spawn(http::serve(listener, state, async move {
             let _ = rx.await;
             let _ = stop.send(true);

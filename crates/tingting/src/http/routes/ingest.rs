@@ -112,7 +112,8 @@ pub async fn ingest(
         .collect::<Result<Vec<_>, _>>()?;
     let outcomes = ingest_into_number(
         state.store.as_ref(),
-        Some(&state.wakeup),
+        &state.ingest,
+        &state.wakeup,
         who.business_id,
         &req.account,
         batch,

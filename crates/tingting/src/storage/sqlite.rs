@@ -26,6 +26,20 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct SqliteStore {
     pool: SqlitePool,
     writer: SqlitePool,
+    checkpointer: tokio::task::JoinHandle<()>,
+}
+
+/// How often the WAL is copied back into the database file, off the writer's path.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+/// WAL pages after which the writer checkpoints by itself (only if the background checkpoints
+/// fall behind; SQLite's default is 1000, which puts a checkpoint in the way of every few
+/// hundred commits).
+const WRITER_AUTOCHECKPOINT: &str = "20000";
+
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        self.checkpointer.abort();
+    }
 }
 
 impl SqliteStore {
@@ -40,16 +54,30 @@ impl SqliteStore {
             .foreign_keys(true);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone())
+            .connect_with(
+                options
+                    .clone()
+                    .pragma("wal_autocheckpoint", WRITER_AUTOCHECKPOINT),
+            )
             .await
             .map_err(StoreError::from_sqlx)?;
         sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
+        let checkpoints = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await
+            .map_err(StoreError::from_sqlx)?;
+        let checkpointer = tokio::spawn(checkpoint(checkpoints));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options.read_only(true))
             .await
             .map_err(StoreError::from_sqlx)?;
-        Ok(Self { pool, writer })
+        Ok(Self {
+            pool,
+            writer,
+            checkpointer,
+        })
     }
 
     async fn begin_write(&self) -> StoreResult<SqlxTransaction<'static, Sqlite>> {
@@ -63,6 +91,22 @@ impl SqliteStore {
     /// takes the write lock for itself, so no `BEGIN IMMEDIATE` round trips are needed).
     fn write_pool(&self) -> &SqlitePool {
         &self.writer
+    }
+}
+
+/// Checkpoints the WAL in the background (`PASSIVE`: never waits for, nor blocks, readers and
+/// the writer), so that commits do not pay for it.
+async fn checkpoint(pool: SqlitePool) {
+    let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::debug!(error = %e, "background WAL checkpoint failed");
+        }
     }
 }
 

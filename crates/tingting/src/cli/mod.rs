@@ -1,6 +1,7 @@
 //! The `tingting` command line: `serve`, admin commands and `import`.
 
 mod admin;
+mod feed;
 mod import;
 mod serve;
 mod webhook;
@@ -37,6 +38,9 @@ enum Command {
     /// Manage bank accounts.
     #[command(subcommand)]
     Account(admin::AccountCommand),
+    /// Bank feeds: notification ingest URLs, feed health, unread texts.
+    #[command(subcommand)]
+    Feed(feed::FeedCommand),
     /// Import a statement file (tingting's canonical CSV) into an account.
     Import(import::ImportArgs),
     /// Inspect webhooks and their deliveries; retry, replay, test.
@@ -74,6 +78,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(cmd) => admin::user(&database, cmd).await,
         Command::Apikey(cmd) => admin::apikey(&database, cmd).await,
         Command::Account(cmd) => admin::account(&database, cmd).await,
+        Command::Feed(cmd) => feed::run(&database, cmd).await,
         Command::Import(args) => import::run(&database, args).await,
         Command::Webhook(cmd) => webhook::run(&database, cmd).await,
     }

@@ -6,6 +6,7 @@ pub mod api_key;
 pub mod bank;
 pub mod delivery;
 pub mod email;
+pub mod feed;
 pub mod time;
 pub mod transaction;
 pub mod webhook;
@@ -15,6 +16,7 @@ pub use api_key::{ApiKeyRecord, ApiKeySecret, Principal};
 pub use bank::{Bank, BankDirectory};
 pub use delivery::{Delivery, DeliveryStatus};
 pub use email::Email;
+pub use feed::{Feed, FeedKind, FeedToken, UnparsedText};
 pub use transaction::{IngestOutcome, NewTransaction, Transaction};
 pub use webhook::{Webhook, WebhookFormat, WebhookSpec, WebhookUrl};
 

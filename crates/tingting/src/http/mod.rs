@@ -71,6 +71,7 @@ pub fn router(state: AppState) -> Router {
             get(routes::accounts::transactions),
         )
         .route("/v2/ingest", post(routes::ingest::ingest))
+        .route("/ingest/notify/{token}", post(routes::notify::notify))
         .route(
             "/v2/webhooks",
             get(routes::webhooks::list)

@@ -18,6 +18,7 @@ use super::routes;
         routes::accounts::get,
         routes::accounts::transactions,
         routes::ingest::ingest,
+        routes::notify::notify,
         routes::webhooks::create,
         routes::webhooks::list,
         routes::webhooks::get,

@@ -2,6 +2,7 @@
 //! then stores them (deduplicated) in one database transaction through [`Store::ingest`].
 
 pub mod csv_import;
+pub mod notify;
 
 use std::collections::HashMap;
 
@@ -79,9 +80,8 @@ pub async fn ingest_batch(
     Ok(stored.pop().map(|s| s.outcomes).unwrap_or_default())
 }
 
-/// Resolves a business's account by number, then ingests the batch into it through the
-/// group-commit `queue` (atomic per batch, as [`ingest_batch`]). The new deliveries are handed
-/// to `handoff`'s worker when it takes them, and left to the outbox otherwise.
+/// Resolves a business's account by number, then ingests the batch into it (see
+/// [`ingest_into_account`]).
 pub async fn ingest_into_number(
     store: &dyn Store,
     queue: &IngestQueue,
@@ -94,6 +94,19 @@ pub async fn ingest_into_number(
         .find_account(business_id, account_number.trim())
         .await?
         .ok_or_else(|| IngestError::UnknownAccount(account_number.trim().to_string()))?;
+    ingest_into_account(queue, handoff, &account, batch).await
+}
+
+/// Ingests a batch into `account` through the group-commit `queue` (atomic per batch, as
+/// [`ingest_batch`]). The new deliveries are handed to `handoff`'s worker when it takes them,
+/// and left to the outbox otherwise.
+pub async fn ingest_into_account(
+    queue: &IngestQueue,
+    handoff: &Wakeup,
+    account: &BankAccount,
+    batch: Vec<NewTransaction>,
+) -> Result<Vec<IngestOutcome>, IngestError> {
+    let business_id = account.business_id;
     let batch = prepare(batch)?;
     let lease = handoff.lease_until();
     let stored = queue

@@ -14,8 +14,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::domain::{
-    AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email, IngestOutcome,
-    NewBankAccount, NewTransaction, Principal, Transaction, User, Webhook, WebhookSpec,
+    AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email, Feed,
+    FeedToken, IngestOutcome, NewBankAccount, NewTransaction, Principal, Transaction, UnparsedText,
+    User, Webhook, WebhookSpec,
 };
 
 pub use group_commit::IngestQueue;
@@ -214,6 +215,48 @@ pub trait Store: Send + Sync + 'static {
         business_id: BusinessId,
         account: &NewBankAccount,
     ) -> StoreResult<BankAccount>;
+
+    /// Adds a notification feed to an account of the business; only the token's digest is kept.
+    async fn create_notify_feed(
+        &self,
+        business_id: BusinessId,
+        account_id: i64,
+        token: &FeedToken,
+        secret: &str,
+    ) -> StoreResult<Feed>;
+
+    /// The enabled notification feed a presented token's digest belongs to (credential
+    /// lookup: the business is not known before it).
+    async fn feed_by_token(&self, digest: &str) -> StoreResult<Option<Feed>>;
+
+    /// The business's feeds, oldest first.
+    async fn list_feeds(&self, business_id: BusinessId) -> StoreResult<Vec<Feed>>;
+
+    /// Records a feed's health: a success (`error` None) clears its failures, a problem
+    /// counts one more.
+    async fn record_feed_health(
+        &self,
+        business_id: BusinessId,
+        feed_id: i64,
+        error: Option<&str>,
+    ) -> StoreResult<()>;
+
+    /// Keeps a text a feed could not read, for the owner to see.
+    async fn add_unparsed(
+        &self,
+        business_id: BusinessId,
+        feed: &Feed,
+        sender: &str,
+        body: &str,
+        reason: &str,
+    ) -> StoreResult<UnparsedText>;
+
+    /// The business's unread texts, newest first.
+    async fn list_unparsed(
+        &self,
+        business_id: BusinessId,
+        limit: i64,
+    ) -> StoreResult<Vec<UnparsedText>>;
 
     /// The business's accounts, oldest first.
     async fn list_accounts(&self, business_id: BusinessId) -> StoreResult<Vec<BankAccount>>;

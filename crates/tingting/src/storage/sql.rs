@@ -9,9 +9,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::domain::time::vn_day;
 use crate::domain::{
-    AccountTotals, ApiKeyRecord, BankAccount, Delivery, DeliveryStatus, IngestOutcome,
-    NewTransaction, Transaction, User, Webhook, WebhookFormat, WebhookSpec, WebhookUrl,
+    AccountTotals, ApiKeyRecord, BankAccount, Delivery, DeliveryStatus, Feed, FeedKind,
+    IngestOutcome, NewTransaction, Transaction, UnparsedText, User, Webhook, WebhookFormat,
+    WebhookSpec, WebhookUrl,
 };
+
+use super::StoreError;
 
 /// Columns of `transactions` in the order [`TransactionRow`] reads them.
 pub(super) const TRANSACTION_COLUMNS: &str = "id, business_id, account_id, amount, booked_at, \
@@ -193,6 +196,81 @@ impl From<ApiKeyRow> for ApiKeyRecord {
             prefix: r.prefix,
             created_at: r.created_at,
             revoked_at: r.revoked_at,
+        }
+    }
+}
+
+pub(super) const FEED_COLUMNS: &str = "id, business_id, account_id, kind, token_prefix, secret, \
+    enabled, last_success_at, last_error, last_error_at, consecutive_failures, created_at";
+
+/// A `feeds` row as read.
+#[derive(sqlx::FromRow)]
+pub(super) struct FeedRow {
+    id: i64,
+    business_id: i64,
+    account_id: i64,
+    kind: String,
+    token_prefix: String,
+    secret: String,
+    enabled: i64,
+    last_success_at: Option<i64>,
+    last_error: String,
+    last_error_at: Option<i64>,
+    consecutive_failures: i64,
+    created_at: i64,
+}
+
+impl TryFrom<FeedRow> for Feed {
+    type Error = StoreError;
+
+    fn try_from(r: FeedRow) -> Result<Self, StoreError> {
+        let kind = FeedKind::parse(&r.kind).ok_or_else(|| {
+            StoreError::Conflict(format!("feed {} has unknown kind {:?}", r.id, r.kind))
+        })?;
+        Ok(Feed {
+            id: r.id,
+            business_id: r.business_id,
+            account_id: r.account_id,
+            kind,
+            token_prefix: r.token_prefix,
+            secret: r.secret,
+            enabled: r.enabled != 0,
+            last_success_at: r.last_success_at,
+            last_error: r.last_error,
+            last_error_at: r.last_error_at,
+            consecutive_failures: r.consecutive_failures,
+            created_at: r.created_at,
+        })
+    }
+}
+
+pub(super) const UNPARSED_COLUMNS: &str =
+    "id, business_id, account_id, feed_id, sender, body, reason, received_at";
+
+/// An `unparsed_texts` row as read.
+#[derive(sqlx::FromRow)]
+pub(super) struct UnparsedRow {
+    id: i64,
+    business_id: i64,
+    account_id: i64,
+    feed_id: i64,
+    sender: String,
+    body: String,
+    reason: String,
+    received_at: i64,
+}
+
+impl From<UnparsedRow> for UnparsedText {
+    fn from(r: UnparsedRow) -> Self {
+        UnparsedText {
+            id: r.id,
+            business_id: r.business_id,
+            account_id: r.account_id,
+            feed_id: r.feed_id,
+            sender: r.sender,
+            body: r.body,
+            reason: r.reason,
+            received_at: r.received_at,
         }
     }
 }
@@ -679,6 +757,124 @@ macro_rules! impl_store {
                 .await
                 .map_err(StoreError::from_sqlx)?;
                 Ok(row.map(|(business_id, user_id)| Principal { business_id, user_id }))
+            }
+
+            async fn create_notify_feed(
+                &self,
+                business_id: BusinessId,
+                account_id: i64,
+                token: &FeedToken,
+                secret: &str,
+            ) -> StoreResult<Feed> {
+                let row: sql::FeedRow = sqlx::query_as(&format!(
+                    "INSERT INTO feeds (business_id, account_id, kind, token_hash, token_prefix, secret, \
+                     enabled, last_error, consecutive_failures, created_at) \
+                     SELECT business_id, id, $3, $4, $5, $6, 1, '', 0, $7 FROM bank_accounts \
+                     WHERE business_id = $1 AND id = $2 RETURNING {}",
+                    sql::FEED_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(account_id)
+                .bind(FeedKind::Notify.as_str())
+                .bind(token.digest())
+                .bind(token.display_prefix())
+                .bind(secret)
+                .bind(now_ms())
+                .fetch_optional(self.write_pool())
+                .await
+                .map_err(|e| sql::conflict_or(e, || "feed token collision; try again".to_string()))?
+                .ok_or_else(|| StoreError::Conflict(format!("no account {account_id} in business {business_id}")))?;
+                row.try_into()
+            }
+
+            async fn feed_by_token(&self, digest: &str) -> StoreResult<Option<Feed>> {
+                let row: Option<sql::FeedRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM feeds WHERE token_hash = $1 AND enabled = 1",
+                    sql::FEED_COLUMNS
+                ))
+                .bind(digest)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                row.map(Feed::try_from).transpose()
+            }
+
+            async fn list_feeds(&self, business_id: BusinessId) -> StoreResult<Vec<Feed>> {
+                let rows: Vec<sql::FeedRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM feeds WHERE business_id = $1 ORDER BY id",
+                    sql::FEED_COLUMNS
+                ))
+                .bind(business_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                rows.into_iter().map(Feed::try_from).collect()
+            }
+
+            async fn record_feed_health(
+                &self,
+                business_id: BusinessId,
+                feed_id: i64,
+                error: Option<&str>,
+            ) -> StoreResult<()> {
+                let query = match error {
+                    None => sqlx::query(
+                        "UPDATE feeds SET last_success_at = $1, consecutive_failures = 0 \
+                         WHERE business_id = $2 AND id = $3",
+                    )
+                    .bind(now_ms()),
+                    Some(error) => sqlx::query(
+                        "UPDATE feeds SET last_error = $1, last_error_at = $2, \
+                         consecutive_failures = consecutive_failures + 1 WHERE business_id = $3 AND id = $4",
+                    )
+                    .bind(error)
+                    .bind(now_ms()),
+                };
+                self.write_one(query.bind(business_id).bind(feed_id)).await?;
+                Ok(())
+            }
+
+            async fn add_unparsed(
+                &self,
+                business_id: BusinessId,
+                feed: &Feed,
+                sender: &str,
+                body: &str,
+                reason: &str,
+            ) -> StoreResult<UnparsedText> {
+                let row: sql::UnparsedRow = sqlx::query_as(&format!(
+                    "INSERT INTO unparsed_texts (business_id, account_id, feed_id, sender, body, reason, received_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {}",
+                    sql::UNPARSED_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(feed.account_id)
+                .bind(feed.id)
+                .bind(sender)
+                .bind(body)
+                .bind(reason)
+                .bind(now_ms())
+                .fetch_one(self.write_pool())
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(row.into())
+            }
+
+            async fn list_unparsed(
+                &self,
+                business_id: BusinessId,
+                limit: i64,
+            ) -> StoreResult<Vec<UnparsedText>> {
+                let rows: Vec<sql::UnparsedRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM unparsed_texts WHERE business_id = $1 ORDER BY id DESC LIMIT $2",
+                    sql::UNPARSED_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(rows.into_iter().map(Into::into).collect())
             }
 
             async fn add_account(

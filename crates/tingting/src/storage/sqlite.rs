@@ -15,8 +15,9 @@ use super::sql::{self, impl_store};
 use super::{SortOrder, StoreError, StoreResult, TransactionPage, TransactionQuery};
 use crate::domain::time::{day_start_ms, now_ms};
 use crate::domain::{
-    AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email,
-    NewBankAccount, NewTransaction, Principal, Transaction, User, Webhook, WebhookSpec,
+    AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email, Feed,
+    FeedKind, FeedToken, NewBankAccount, NewTransaction, Principal, Transaction, UnparsedText,
+    User, Webhook, WebhookSpec,
 };
 
 /// How long a statement waits for another process's write lock.

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod deliveries;
 pub mod health;
 pub mod ingest;
+pub mod notify;
 pub mod transactions;
 pub mod user_info;
 pub mod webhooks;

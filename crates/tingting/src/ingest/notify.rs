@@ -1,0 +1,274 @@
+//! The notification feed: forwarded bank SMS, app notifications and alert e-mails posted to an
+//! account's ingest URL. The payload is decoded (`forwarded`), each text read (`banktext`),
+//! the transactions stored and delivered like any other; what cannot be read with confidence
+//! is kept as unparsed with the reason, never guessed.
+
+use chrono::Utc;
+use serde::Serialize;
+
+use super::{ingest_into_account, IngestError};
+use crate::delivery::worker::Wakeup;
+use crate::domain::{BankAccount, BankDirectory, Feed, NewTransaction};
+use crate::storage::{IngestQueue, Store, StoreError};
+
+/// Why a notification post was refused as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    /// The feed has a secret and the request's `X-Signature` is missing or wrong.
+    #[error("missing or invalid X-Signature")]
+    BadSignature,
+    /// The payload could not be decoded.
+    #[error("{0}")]
+    Undecodable(#[from] forwarded::DecodeError),
+    /// Storing failed; nothing of the post was stored.
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+}
+
+impl From<StoreError> for NotifyError {
+    fn from(e: StoreError) -> Self {
+        NotifyError::Ingest(IngestError::Store(e))
+    }
+}
+
+/// What became of one message of a post.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NotifyResult {
+    /// `created`, `duplicate`, `ignored` (not a transaction: OTP, advertising...) or
+    /// `unparsed` (kept for the owner, see `tingting feed unparsed`).
+    pub status: &'static str,
+    /// The transaction's id (created or duplicate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Why it was ignored or not read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The answer to a notification post.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NotifyReport {
+    /// Messages in the post.
+    pub received: usize,
+    /// New transactions stored.
+    pub created: usize,
+    /// Transactions already stored.
+    pub duplicates: usize,
+    /// Messages that are not transactions.
+    pub ignored: usize,
+    /// Messages kept unread.
+    pub unparsed: usize,
+    /// One per message, in order.
+    pub results: Vec<NotifyResult>,
+}
+
+/// What the request carried besides its body.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Envelope<'a> {
+    /// `Content-Type`.
+    pub content_type: Option<&'a str>,
+    /// `X-Signature`.
+    pub signature: Option<&'a str>,
+    /// `X-Timestamp` (the SMS Gateway app signs body + timestamp).
+    pub timestamp: Option<&'a str>,
+}
+
+/// Everything a notification post needs from the running service.
+pub struct Services<'a> {
+    /// The database.
+    pub store: &'a dyn Store,
+    /// Group commit of ingests.
+    pub queue: &'a IngestQueue,
+    /// This process's delivery worker.
+    pub handoff: &'a Wakeup,
+    /// The bank directory.
+    pub banks: &'static BankDirectory,
+}
+
+/// Handles one post to `feed`'s ingest URL: checks the signature when the feed has a secret,
+/// decodes the payload, reads each message and stores the transactions in one batch. The
+/// feed's health records the outcome.
+pub async fn receive(
+    services: &Services<'_>,
+    feed: &Feed,
+    envelope: Envelope<'_>,
+    body: &[u8],
+) -> Result<NotifyReport, NotifyError> {
+    let store = services.store;
+    if !feed.secret.is_empty() && !signed(feed, envelope, body) {
+        store
+            .record_feed_health(
+                feed.business_id,
+                feed.id,
+                Some("a post had a bad signature"),
+            )
+            .await?;
+        return Err(NotifyError::BadSignature);
+    }
+    let messages = match forwarded::decode(envelope.content_type, body) {
+        Ok(forwarded::Decoded::Messages(m)) => m,
+        Ok(forwarded::Decoded::Ignored(why)) => {
+            return Ok(NotifyReport {
+                received: 1,
+                ignored: 1,
+                results: vec![NotifyResult {
+                    status: "ignored",
+                    id: None,
+                    reason: Some(why),
+                }],
+                ..NotifyReport::default()
+            });
+        }
+        Err(e) => {
+            let why = format!("undecodable post: {e}");
+            store
+                .record_feed_health(feed.business_id, feed.id, Some(&why))
+                .await?;
+            return Err(e.into());
+        }
+    };
+    let account = store
+        .get_account(feed.business_id, feed.account_id)
+        .await?
+        .ok_or_else(|| StoreError::Conflict(format!("feed {} has no account", feed.id)))?;
+    let account_bank = services
+        .banks
+        .by_bin(account.bank_bin)
+        .and_then(|b| banktext::Bank::from_code(&b.code));
+
+    let mut report = NotifyReport {
+        received: messages.len(),
+        ..NotifyReport::default()
+    };
+    // Messages read as transactions: (position in results, transaction).
+    let mut batch = Vec::new();
+    let mut last_problem = None;
+    for message in &messages {
+        let sender = message.sender.as_deref().unwrap_or("");
+        match read(message, &account, account_bank) {
+            Read::Transaction(t) => {
+                batch.push((report.results.len(), *t));
+                report.results.push(NotifyResult {
+                    status: "created",
+                    id: None,
+                    reason: None,
+                });
+            }
+            Read::Ignored(reason) => {
+                report.ignored += 1;
+                report.results.push(NotifyResult {
+                    status: "ignored",
+                    id: None,
+                    reason: Some(reason),
+                });
+            }
+            Read::Unparsed(reason) => {
+                store
+                    .add_unparsed(feed.business_id, feed, sender, &message.text, &reason)
+                    .await?;
+                report.unparsed += 1;
+                last_problem = Some(format!("unparsed text: {reason}"));
+                report.results.push(NotifyResult {
+                    status: "unparsed",
+                    id: None,
+                    reason: Some(reason),
+                });
+            }
+        }
+    }
+    if !batch.is_empty() {
+        let (positions, transactions): (Vec<usize>, Vec<NewTransaction>) =
+            batch.into_iter().unzip();
+        let outcomes =
+            ingest_into_account(services.queue, services.handoff, &account, transactions).await?;
+        for (position, outcome) in positions.into_iter().zip(outcomes) {
+            let result = &mut report.results[position];
+            result.id = Some(outcome.id);
+            if outcome.created {
+                report.created += 1;
+            } else {
+                result.status = "duplicate";
+                report.duplicates += 1;
+            }
+        }
+    }
+    store
+        .record_feed_health(feed.business_id, feed.id, last_problem.as_deref())
+        .await?;
+    Ok(report)
+}
+
+/// Whether the post carries the feed's signature: HMAC-SHA256 of the body (template
+/// forwarders), or of the body and `X-Timestamp` (the SMS Gateway app).
+fn signed(feed: &Feed, envelope: Envelope<'_>, body: &[u8]) -> bool {
+    let Some(signature) = envelope.signature else {
+        return false;
+    };
+    let secret = feed.secret.as_bytes();
+    forwarded::verify_signature(secret, body, signature)
+        || envelope.timestamp.is_some_and(|ts| {
+            forwarded::timestamp_is_fresh(ts, Utc::now(), chrono::TimeDelta::minutes(5))
+                && forwarded::verify_signature_with_timestamp(secret, body, ts, signature)
+        })
+}
+
+/// What one message turned out to be.
+enum Read {
+    Transaction(Box<NewTransaction>),
+    Ignored(String),
+    Unparsed(String),
+}
+
+/// Reads one message as a transaction of `account`.
+fn read(
+    message: &forwarded::Message,
+    account: &BankAccount,
+    account_bank: Option<banktext::Bank>,
+) -> Read {
+    let sender_bank = message
+        .sender
+        .as_deref()
+        .and_then(banktext::Bank::from_sender);
+    let context = banktext::Context {
+        bank: account_bank.or(sender_bank),
+        received_at: message.received_at.unwrap_or_else(Utc::now),
+    };
+    let n = match banktext::parse(&message.text, &context) {
+        banktext::Parsed::Transaction(n) => n,
+        banktext::Parsed::Ignored(why) => return Read::Ignored(why),
+        banktext::Parsed::Unparsed(why) => return Read::Unparsed(why),
+    };
+    if let Some(hint) = &n.account_hint {
+        if !banktext::account_matches(hint, &account.account_number) {
+            return Read::Unparsed(format!(
+                "the text is about account {hint}, not {}",
+                account.account_number
+            ));
+        }
+    }
+    if account_bank.is_some_and(|b| b != n.bank) {
+        return Read::Unparsed(format!(
+            "the text reads as {}, but the account is at {}",
+            n.bank,
+            account_bank.map(|b| b.to_string()).unwrap_or_default()
+        ));
+    }
+    Read::Transaction(Box::new(NewTransaction {
+        amount: n.amount,
+        booked_at: n.booked_at.timestamp_millis(),
+        description: n.description,
+        reference: n.reference,
+        running_balance: n.balance,
+        counterparty_name: n.counterparty.unwrap_or_default(),
+        counterparty_account: String::new(),
+        counterparty_bank_id: String::new(),
+        counterparty_bank: String::new(),
+        virtual_account: String::new(),
+        virtual_account_name: String::new(),
+        payment_channel: String::new(),
+        source: "notify".into(),
+        raw: message.text.clone(),
+    }))
+}

@@ -62,6 +62,10 @@ struct WebhookArgs {
     /// Webhook format: legacy, casso_v2 or standard.
     #[arg(long, default_value = "legacy")]
     format: String,
+    /// How transactions enter: `ingest` (POST /v2/ingest) or `notify` (bank SMS texts posted
+    /// to the account's notification ingest URL).
+    #[arg(long, default_value = "ingest", value_parser = ["ingest", "notify"])]
+    via: String,
     /// The tingting binary [default: target/release/tingting, else next to this binary].
     #[arg(long)]
     tingting: Option<PathBuf>,
@@ -403,8 +407,9 @@ fn webhooks(args: WebhookArgs) -> anyhow::Result<ExitCode> {
         workdir.path.join(DB_FILE).display()
     );
     println!(
-        "tingting-bench webhooks: rates {:?}/s, {} measured per rate after {} warm-up, {} webhook, {} CPU(s), {} client thread(s)",
+        "tingting-bench webhooks: rates {:?}/s via {}, {} measured per rate after {} warm-up, {} webhook, {} CPU(s), {} client thread(s)",
         args.rate,
+        args.via,
         secs(args.duration),
         secs(args.warmup),
         args.format,
@@ -452,11 +457,29 @@ fn run_webhooks(args: &WebhookArgs, binary: &Path, dir: &Path) -> anyhow::Result
         mib(procfs::memory(server.pid).unwrap_or_default().rss_kib),
         receiver.url
     );
+    let via = if args.via == "notify" {
+        let feed: serde_json::Value = serde_json::from_str(&tt.admin(&[
+            "feed",
+            "add-notify",
+            "--email",
+            EMAIL,
+            "--account",
+            ACCOUNT_NUMBER,
+        ])?)?;
+        let path = feed["ingestPath"]
+            .as_str()
+            .context("feed add-notify printed no ingestPath")?;
+        println!("    transactions enter as ACB SMS texts posted to /ingest/notify/ttn_…");
+        webhooks::Via::Notify(path.to_string())
+    } else {
+        webhooks::Via::Ingest
+    };
     let target = webhooks::Target {
         base_url: &base_url,
         api_key: &api_key,
         account: ACCOUNT_NUMBER,
         receiver: &receiver,
+        via: &via,
     };
     println!("[3/4] load");
     let mut rows = Vec::new();

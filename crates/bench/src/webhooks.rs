@@ -1,5 +1,5 @@
-//! The webhook path, end to end: transactions pushed through `POST /v2/ingest` at a fixed
-//! open-loop rate, each timed from its scheduled send to its webhook's arrival at a receiver
+//! The webhook path, end to end: transactions pushed through `POST /v2/ingest` (or posted as
+//! bank SMS texts to a notification ingest URL) at a fixed open-loop rate, each timed from its scheduled send to its webhook's arrival at a receiver
 //! in this process.
 
 use std::collections::HashMap;
@@ -93,10 +93,39 @@ fn references(body: &[u8]) -> Vec<String> {
     };
     records
         .into_iter()
-        .filter_map(|r| r["tid"].as_str().or_else(|| r["reference"].as_str()))
-        .filter(|r| r.starts_with(REFERENCE_PREFIX))
+        .filter_map(|r| {
+            let reference = r["tid"].as_str().or_else(|| r["reference"].as_str());
+            let in_memo = r["description"].as_str().and_then(|d| {
+                d.split_whitespace()
+                    .find(|w| w.starts_with(REFERENCE_PREFIX))
+            });
+            reference
+                .filter(|r| r.starts_with(REFERENCE_PREFIX))
+                .or(in_memo)
+        })
         .map(str::to_string)
         .collect()
+}
+
+/// An ACB balance-change SMS for `amount` VND, its memo carrying `reference` (SMS texts have no
+/// bank reference of their own).
+fn acb_sms(account: &str, amount: i64, time: &str, reference: &str) -> String {
+    let grouped = |n: i64| {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    };
+    format!(
+        "ACB: TK {account}(VND) + {} luc {time}. So du {}.GD: {reference} thanh toan",
+        grouped(amount),
+        grouped(50_000_000 + amount)
+    )
 }
 
 /// One step of the load: a rate held for a while.
@@ -120,6 +149,17 @@ pub struct Target<'a> {
     pub api_key: &'a str,
     pub account: &'a str,
     pub receiver: &'a Receiver,
+    /// How transactions enter.
+    pub via: &'a Via,
+}
+
+/// The door transactions come in through.
+#[derive(Debug, Clone)]
+pub enum Via {
+    /// `POST /v2/ingest` with the API key, one transaction per request.
+    Ingest,
+    /// An ACB balance-change SMS text posted to this notification ingest path.
+    Notify(String),
 }
 
 /// What a step measured.
@@ -162,14 +202,17 @@ pub async fn run_step(target: &Target<'_>, step: &Step) -> anyhow::Result<Outcom
         .pool_max_idle_per_host(1024)
         .build()?;
     let auth = HeaderValue::from_str(&format!("Apikey {}", target.api_key))?;
-    let url = format!("{}/v2/ingest", target.base_url);
+    let url = match target.via {
+        Via::Ingest => format!("{}/v2/ingest", target.base_url),
+        Via::Notify(path) => format!("{}{path}", target.base_url),
+    };
     let interval = Duration::from_secs_f64(1.0 / f64::from(step.rate.max(1)));
     let warmup_n = (step.warmup.as_secs_f64() * f64::from(step.rate)).round() as u64;
     let measured_n = (step.duration.as_secs_f64() * f64::from(step.rate)).round() as u64;
     anyhow::ensure!(measured_n > 0, "rate × duration sends nothing");
-    let booked_at = (chrono::Utc::now() + chrono::TimeDelta::hours(7))
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string();
+    let vn_now = chrono::Utc::now() + chrono::TimeDelta::hours(7);
+    let booked_at = vn_now.format("%Y-%m-%d %H:%M:%S").to_string();
+    let sms_time = vn_now.format("%H:%M %d/%m/%Y").to_string();
 
     let start = Instant::now() + Duration::from_millis(20);
     let mut tasks = tokio::task::JoinSet::new();
@@ -180,26 +223,36 @@ pub async fn run_step(target: &Target<'_>, step: &Step) -> anyhow::Result<Outcom
         tokio::time::sleep_until(scheduled.into()).await;
         max_lag = max_lag.max(Instant::now().saturating_duration_since(scheduled));
         let reference = format!("{REFERENCE_PREFIX}{}-{seq}", step.index);
-        let body = json!({
-            "account": target.account,
-            "transactions": [{
-                "amount": 10_000 + (seq % 90) as i64 * 1_000,
-                "bookedAt": booked_at,
-                "description": format!("CT DEN:{reference} NGUYEN VAN AN chuyen tien DH{seq:06}"),
-                "reference": reference,
-            }],
-        });
-        let request = client
-            .post(&url)
-            .header(AUTHORIZATION, auth.clone())
-            .json(&body);
+        let amount = 10_000 + (seq % 90) as i64 * 1_000;
+        let request = match target.via {
+            Via::Ingest => client
+                .post(&url)
+                .header(AUTHORIZATION, auth.clone())
+                .json(&json!({
+                    "account": target.account,
+                    "transactions": [{
+                        "amount": amount,
+                        "bookedAt": booked_at,
+                        "description": format!("CT DEN:{reference} NGUYEN VAN AN chuyen tien DH{seq:06}"),
+                        "reference": reference,
+                    }],
+                })),
+            Via::Notify(_) => client
+                .post(&url)
+                .header(reqwest::header::CONTENT_TYPE, "text/plain")
+                .body(acb_sms(target.account, amount, &sms_time, &reference)),
+        };
         let measured = seq >= warmup_n;
         tasks.spawn(async move {
             let answered = match request.send().await {
                 Ok(resp) => {
                     let status = resp.status();
                     match resp.json::<Value>().await {
-                        Ok(v) if status == 200 && v["data"][0]["status"] == "created" => {
+                        Ok(v)
+                            if status == 200
+                                && (v["data"][0]["status"] == "created"
+                                    || v["data"]["results"][0]["status"] == "created") =>
+                        {
                             Ok(Instant::now())
                         }
                         Ok(v) => Err(format!("{status}: {v}")),
@@ -321,6 +374,8 @@ mod tests {
         assert_eq!(references(legacy), ["TTB0-1", "TTB0-2"]);
         let v2 = br#"{"error":0,"data":{"id":1,"reference":"TTB3-9"}}"#;
         assert_eq!(references(v2), ["TTB3-9"]);
+        let sms = br#"{"error":0,"data":[{"id":1,"tid":"","description":"TTB1-4 thanh toan"}]}"#;
+        assert_eq!(references(sms), ["TTB1-4"]);
         let ping = br#"{"error":0,"data":{"id":0,"reference":"MA_GIAO_DICH_THU_NGHIEM"}}"#;
         assert!(references(ping).is_empty());
         assert!(references(b"not json").is_empty());

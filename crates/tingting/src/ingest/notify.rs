@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{ingest_into_account, IngestError};
 use crate::delivery::worker::Wakeup;
+use crate::domain::time::now_ms;
 use crate::domain::{BankAccount, BankDirectory, Feed, NewTransaction};
 use crate::storage::{IngestQueue, Store, StoreError};
 
@@ -194,11 +195,22 @@ pub async fn receive(
             }
         }
     }
-    store
-        .record_feed_health(feed.business_id, feed.id, last_problem.as_deref())
-        .await?;
+    // A healthy feed's last success is refreshed at most every few seconds, sparing the
+    // writer a statement per notification.
+    let fresh = feed.consecutive_failures == 0
+        && feed
+            .last_success_at
+            .is_some_and(|at| now_ms() - at < HEALTH_REFRESH_MS);
+    if last_problem.is_some() || !fresh {
+        store
+            .record_feed_health(feed.business_id, feed.id, last_problem.as_deref())
+            .await?;
+    }
     Ok(report)
 }
+
+/// How stale a healthy feed's `last_success_at` may get.
+const HEALTH_REFRESH_MS: i64 = 10_000;
 
 /// Whether the post carries the feed's signature: HMAC-SHA256 of the body (template
 /// forwarders), or of the body and `X-Timestamp` (the SMS Gateway app).

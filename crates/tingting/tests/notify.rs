@@ -326,7 +326,63 @@ async fn undecodable_body(backend: Backend) {
     assert_eq!(account.account_number, VCB_ACCOUNT);
 }
 
+/// The account's feeds and unread texts through the API: create a feed (its ingest path is
+/// shown once), list feeds with their health, list unparsed texts; other tenants get 404.
+async fn feeds_api(backend: Backend) {
+    let Some(Env {
+        srv, t, account, ..
+    }) = setup(backend, "").await
+    else {
+        return;
+    };
+    let feeds_path = format!("/v2/accounts/{}/feeds", account.id);
+    let (status, created) = srv
+        .post(&feeds_path, &t.key, &json!({"kind": "notify"}))
+        .await;
+    assert_eq!(status, 200, "{created}");
+    let ingest_path = created["data"]["ingestPath"].as_str().unwrap().to_string();
+    assert!(ingest_path.starts_with("/ingest/notify/ttn_"), "{created}");
+    let (status, body) = post(&srv, &ingest_path, "text/plain", &[], VCB_SMS).await;
+    assert_eq!(
+        (status, body["data"]["created"].clone()),
+        (200, json!(1)),
+        "{body}"
+    );
+    let garbled = "SD TK 0123456789012 +2,5OO,OOOVND luc ??. SD";
+    post(&srv, &ingest_path, "text/plain", &[], garbled).await;
+
+    let (status, listed) = srv.get(&feeds_path, &t.key).await;
+    assert_eq!(status, 200, "{listed}");
+    let feeds = listed["data"].as_array().unwrap();
+    assert_eq!(feeds.len(), 2, "{listed}");
+    assert!(
+        feeds.iter().all(|f| f.get("ingestPath").is_none()),
+        "{listed}"
+    );
+    assert_eq!(feeds[1]["consecutiveFailures"], 1, "{listed}");
+
+    let (status, unparsed) = srv
+        .get(&format!("/v2/accounts/{}/unparsed", account.id), &t.key)
+        .await;
+    assert_eq!(status, 200, "{unparsed}");
+    assert_eq!(unparsed["data"][0]["text"], garbled, "{unparsed}");
+    assert_eq!(unparsed["data"].as_array().unwrap().len(), 1, "{unparsed}");
+
+    let (status, _) = srv
+        .post(&feeds_path, &t.key, &json!({"kind": "imap"}))
+        .await;
+    assert_eq!(status, 400);
+    let other = srv.tenant("other@example.vn", "Other").await;
+    let (status, _) = srv.get(&feeds_path, &other.key).await;
+    assert_eq!(status, 404);
+    let (status, _) = srv
+        .post(&feeds_path, &other.key, &json!({"kind": "notify"}))
+        .await;
+    assert_eq!(status, 404);
+}
+
 both_backends!(
+    feeds_api,
     sms_to_transaction_and_webhook,
     json_and_email_payloads,
     ignored_and_unparsed,

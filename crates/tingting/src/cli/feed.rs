@@ -76,7 +76,9 @@ pub async fn run(database: &str, cmd: FeedCommand) -> anyhow::Result<ExitCode> {
         }
         FeedCommand::Unparsed { email, limit } => {
             let user = user_by_email(store.as_ref(), &email).await?;
-            let texts = store.list_unparsed(user.business_id, limit.max(1)).await?;
+            let texts = store
+                .list_unparsed(user.business_id, None, limit.max(1))
+                .await?;
             print_json(&json!(texts
                 .iter()
                 .map(|t| json!({

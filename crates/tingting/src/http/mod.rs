@@ -70,6 +70,11 @@ pub fn router(state: AppState) -> Router {
             "/v2/accounts/{id}/transactions",
             get(routes::accounts::transactions),
         )
+        .route(
+            "/v2/accounts/{id}/feeds",
+            get(routes::feeds::list).post(routes::feeds::create),
+        )
+        .route("/v2/accounts/{id}/unparsed", get(routes::feeds::unparsed))
         .route("/v2/ingest", post(routes::ingest::ingest))
         .route("/ingest/notify/{token}", post(routes::notify::notify))
         .route(

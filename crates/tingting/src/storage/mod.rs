@@ -251,10 +251,11 @@ pub trait Store: Send + Sync + 'static {
         reason: &str,
     ) -> StoreResult<UnparsedText>;
 
-    /// The business's unread texts, newest first.
+    /// The business's unread texts (of one account, when given), newest first.
     async fn list_unparsed(
         &self,
         business_id: BusinessId,
+        account_id: Option<i64>,
         limit: i64,
     ) -> StoreResult<Vec<UnparsedText>>;
 

@@ -863,13 +863,16 @@ macro_rules! impl_store {
             async fn list_unparsed(
                 &self,
                 business_id: BusinessId,
+                account_id: Option<i64>,
                 limit: i64,
             ) -> StoreResult<Vec<UnparsedText>> {
                 let rows: Vec<sql::UnparsedRow> = sqlx::query_as(&format!(
-                    "SELECT {} FROM unparsed_texts WHERE business_id = $1 ORDER BY id DESC LIMIT $2",
+                    "SELECT {} FROM unparsed_texts WHERE business_id = $1 \
+                     AND ($2 IS NULL OR account_id = $2) ORDER BY id DESC LIMIT $3",
                     sql::UNPARSED_COLUMNS
                 ))
                 .bind(business_id)
+                .bind(account_id)
                 .bind(limit)
                 .fetch_all(&self.pool)
                 .await

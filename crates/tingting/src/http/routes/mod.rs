@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod deliveries;
+pub mod feeds;
 pub mod health;
 pub mod ingest;
 pub mod notify;

@@ -207,10 +207,7 @@ fn read(args: ReadArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn run(args: &ReadArgs, binary: &Path, dir: &Path) -> anyhow::Result<ExitCode> {
-    let tt = Tingting {
-        binary: binary.to_path_buf(),
-        database: format!("sqlite://{}", dir.join(DB_FILE).display()),
-    };
+    let tt = tingting_in(binary, dir);
     let state = if args.skip_import {
         let path = dir.join(STATE_FILE);
         let state: BenchState = serde_json::from_slice(
@@ -303,6 +300,14 @@ fn run(args: &ReadArgs, binary: &Path, dir: &Path) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `tingting` binary over the working directory's SQLite database.
+fn tingting_in(binary: &Path, dir: &Path) -> Tingting {
+    Tingting {
+        binary: binary.to_path_buf(),
+        database: format!("sqlite://{}", dir.join(DB_FILE).display()),
+    }
 }
 
 /// Steps 1 and 2: the CSV, the business, key and account, and the measured import.
@@ -429,10 +434,7 @@ fn webhooks(args: WebhookArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn run_webhooks(args: &WebhookArgs, binary: &Path, dir: &Path) -> anyhow::Result<ExitCode> {
-    let tt = Tingting {
-        binary: binary.to_path_buf(),
-        database: format!("sqlite://{}", dir.join(DB_FILE).display()),
-    };
+    let tt = tingting_in(binary, dir);
     println!("[1/4] create the database ({})", tt.database);
     let api_key = create_tenant(&tt)?;
     println!("[2/4] start the server and the receiver");

@@ -311,10 +311,7 @@ async fn signatures_and_tokens(backend: Backend) {
 
 /// A body the decoder cannot read is a 400 naming the problem.
 async fn undecodable_body(backend: Backend) {
-    let Some(Env {
-        srv, path, account, ..
-    }) = setup(backend, "").await
-    else {
+    let Some(Env { srv, path, .. }) = setup(backend, "").await else {
         return;
     };
     let (status, answer) = post(&srv, &path, "application/json", &[], "{\"from\": \"VCB\"}").await;
@@ -323,7 +320,6 @@ async fn undecodable_body(backend: Backend) {
         answer["message"].as_str().unwrap().contains("text"),
         "{answer}"
     );
-    assert_eq!(account.account_number, VCB_ACCOUNT);
 }
 
 /// The account's feeds and unread texts through the API: create a feed (its ingest path is

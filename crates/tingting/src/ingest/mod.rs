@@ -112,9 +112,7 @@ pub async fn ingest_into_account(
     let stored = queue
         .ingest(business_id, account.id, batch.clone(), lease)
         .await?;
-    if stored.deliveries.is_empty() {
-        // Nothing to send.
-    } else if lease.is_some() {
+    if lease.is_some() {
         let index: HashMap<i64, usize> = stored
             .outcomes
             .iter()
@@ -141,7 +139,7 @@ pub async fn ingest_into_account(
             })
             .collect();
         handoff.hand_over(fresh);
-    } else {
+    } else if !stored.deliveries.is_empty() {
         handoff.wake();
     }
     Ok(stored.outcomes)

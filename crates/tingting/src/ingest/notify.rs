@@ -260,11 +260,10 @@ fn read(
             ));
         }
     }
-    if account_bank.is_some_and(|b| b != n.bank) {
+    if let Some(bank) = account_bank.filter(|b| *b != n.bank) {
         return Read::Unparsed(format!(
-            "the text reads as {}, but the account is at {}",
-            n.bank,
-            account_bank.map(|b| b.to_string()).unwrap_or_default()
+            "the text reads as {}, but the account is at {bank}",
+            n.bank
         ));
     }
     Read::Transaction(Box::new(NewTransaction {

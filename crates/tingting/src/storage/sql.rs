@@ -224,8 +224,11 @@ impl TryFrom<FeedRow> for Feed {
     type Error = StoreError;
 
     fn try_from(r: FeedRow) -> Result<Self, StoreError> {
+        // A row this version cannot read is a decoding failure, as for webhooks.
         let kind = FeedKind::parse(&r.kind).ok_or_else(|| {
-            StoreError::Conflict(format!("feed {} has unknown kind {:?}", r.id, r.kind))
+            StoreError::Database(sqlx::Error::Decode(
+                format!("feed {} has unknown kind {:?}", r.id, r.kind).into(),
+            ))
         })?;
         Ok(Feed {
             id: r.id,

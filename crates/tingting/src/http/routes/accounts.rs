@@ -65,7 +65,12 @@ pub async fn transactions(
     ))
 }
 
-async fn find(state: &AppState, business_id: i64, id: i64) -> Result<BankAccount, ApiError> {
+/// The business's account `id`, or the 404 every account route answers.
+pub(crate) async fn find(
+    state: &AppState,
+    business_id: i64,
+    id: i64,
+) -> Result<BankAccount, ApiError> {
     state
         .store
         .get_account(business_id, id)

@@ -5,6 +5,7 @@ use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::accounts::find;
 use crate::domain::time::render_vn;
 use crate::domain::{Feed, FeedToken, UnparsedText};
 use crate::http::error::{success, ApiError, Envelope};
@@ -124,7 +125,7 @@ pub async fn list(
     Auth(who): Auth,
     Id(id): Id,
 ) -> Result<axum::Json<Envelope<Vec<FeedView>>>, ApiError> {
-    account(&state, who.business_id, id).await?;
+    find(&state, who.business_id, id).await?;
     let feeds = state.store.list_feeds(who.business_id).await?;
     Ok(success(
         feeds
@@ -150,7 +151,7 @@ pub async fn create(
     Id(id): Id,
     Json(req): Json<FeedRequest>,
 ) -> Result<axum::Json<Envelope<FeedView>>, ApiError> {
-    account(&state, who.business_id, id).await?;
+    find(&state, who.business_id, id).await?;
     if req.kind != "notify" {
         return Err(ApiError::bad_request(format!(
             "kind: unknown feed kind {:?} (expected \"notify\")",
@@ -182,20 +183,11 @@ pub async fn unparsed(
     Id(id): Id,
     Query(params): Query<UnparsedParams>,
 ) -> Result<axum::Json<Envelope<Vec<UnparsedView>>>, ApiError> {
-    account(&state, who.business_id, id).await?;
+    find(&state, who.business_id, id).await?;
     let limit = params.limit.filter(|l| *l > 0).unwrap_or(50).min(MAX_LIST);
     let texts = state
         .store
         .list_unparsed(who.business_id, Some(id), limit)
         .await?;
     Ok(success(texts.into_iter().map(Into::into).collect()))
-}
-
-async fn account(state: &AppState, business_id: i64, id: i64) -> Result<(), ApiError> {
-    state
-        .store
-        .get_account(business_id, id)
-        .await?
-        .map(drop)
-        .ok_or_else(|| ApiError::not_found(format!("Bank account {id} not found")))
 }

@@ -1,14 +1,17 @@
 //! The demo business: two bank accounts (ACB and Vietcombank) with 30 days of realistic
-//! transactions, so a newcomer can try the API at once.
+//! transactions, and a demo bank feed on each that keeps transfers coming, so a newcomer can
+//! try the API and watch webhooks arrive at once.
 
 use std::net::SocketAddr;
 
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 
 use crate::domain::time::{day_start_ms, now_ms, vn_day};
-use crate::domain::{AccountNumber, Email, NewBankAccount, NewTransaction, User};
+use crate::domain::{
+    AccountNumber, DemoSettings, Email, FeedSettings, NewBankAccount, NewFeed, NewTransaction, User,
+};
 use crate::ingest::ingest_batch;
+use crate::ingest::pull::demo_bank::Teller;
 use crate::keys;
 use crate::storage::Store;
 
@@ -21,34 +24,15 @@ pub const DEMO_TRANSACTIONS: usize = 200;
 /// Length of the demo period in days.
 pub const DEMO_DAYS: i64 = 30;
 
+/// Live transfers per minute and account, from the demo bank feed.
+pub const DEMO_RATE_PER_MINUTE: f64 = 3.0;
+/// How often the demo bank feeds are polled (ms).
+pub const DEMO_POLL_MS: i64 = 10_000;
+
 /// A demo account: bank code, number, holder, opening balance.
 const ACCOUNTS: [(&str, u32, &str, &str, i64); 2] = [
     ("ACB", 970416, "12345678", "NGUYEN VAN A", 5_000_000),
     ("VCB", 970436, "0123456789", "NGUYEN VAN A", 12_000_000),
-];
-
-const PAYERS: [&str; 12] = [
-    "NGUYEN VAN AN",
-    "TRAN THI BINH",
-    "LE HOANG NAM",
-    "PHAM THI HOA",
-    "HOANG MINH TUAN",
-    "VU THI LAN",
-    "DANG QUOC BAO",
-    "BUI THI MAI",
-    "DO VAN HUNG",
-    "NGO THI THU",
-    "DUONG VAN KHOA",
-    "LY THI NGOC",
-];
-
-const PAYEES: [(&str, &str); 6] = [
-    ("CONG TY TNHH BAO BI XANH", "Thanh toan tien bao bi"),
-    ("CONG TY CP GIAO HANG NHANH", "Thanh toan phi giao hang"),
-    ("EVN HCMC", "Thanh toan tien dien"),
-    ("NGUYEN THI HANH", "Chuyen tien luong nhan vien"),
-    ("CONG TY TNHH HOA TUOI DA LAT", "Tra tien nha cung cap hoa"),
-    ("", "Phi dich vu SMS Banking"),
 ];
 
 /// What seeding did.
@@ -95,6 +79,17 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<Seeded> {
                 .iter()
                 .filter(|o| o.created)
                 .count();
+            let live = NewFeed {
+                settings: FeedSettings::Demo(
+                    DemoSettings::new(DEMO_RATE_PER_MINUTE).map_err(anyhow::Error::msg)?,
+                ),
+                token: None,
+                secret: "",
+                interval_ms: DEMO_POLL_MS,
+            };
+            store
+                .create_feed(user.business_id, account.id, &live)
+                .await?;
         }
     }
     let key = keys::issue(store, &user, "demo").await?;
@@ -110,11 +105,12 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<Seeded> {
 pub fn instructions(seeded: &Seeded, database: &str, addr: SocketAddr) -> String {
     let what = if seeded.created {
         format!(
-            "Created the demo business {DEMO_BUSINESS:?} ({DEMO_EMAIL}) with 2 bank accounts and {} transactions in {database}.",
+            "Created the demo business {DEMO_BUSINESS:?} ({DEMO_EMAIL}) with 2 bank accounts and {} transactions in {database}.\n\
+             The demo bank adds about {DEMO_RATE_PER_MINUTE} transfers a minute to each account; register a webhook to see them arrive.",
             seeded.transactions
         )
     } else {
-        format!("Reusing the demo business already in {database} ({DEMO_EMAIL}); its data is unchanged.")
+        format!("Reusing the demo business already in {database} ({DEMO_EMAIL}); its history is kept and its demo bank feeds go on.")
     };
     let key = &seeded.api_key;
     let base = format!("http://{addr}");
@@ -122,7 +118,8 @@ pub fn instructions(seeded: &Seeded, database: &str, addr: SocketAddr) -> String
         "{what}\n\nAPI key (shown once; earlier keys keep working): {key}\n\nTry:\n  \
          curl -s -H 'Authorization: Apikey {key}' {base}/v2/userInfo\n  \
          curl -s -H 'Authorization: Apikey {key}' '{base}/v2/transactions?pageSize=5&sort=DESC'\n  \
-         curl -s -H 'Authorization: Apikey {key}' {base}/v2/accounts\n\n"
+         curl -s -H 'Authorization: Apikey {key}' {base}/v2/accounts\n  \
+         curl -s -H 'Authorization: Apikey {key}' -H 'Content-Type: application/json' -d '{{\"bank_acc_id\":\"12345678\"}}' {base}/v2/sync\n\n"
     )
 }
 
@@ -130,8 +127,9 @@ pub fn instructions(seeded: &Seeded, database: &str, addr: SocketAddr) -> String
 /// first, with running balances that add up from `opening`. Deterministic for a given `seed`
 /// and `now`.
 pub fn generate(seed: u64, now: i64, count: usize, opening: i64) -> Vec<NewTransaction> {
-    let mut rng = StdRng::seed_from_u64(0x7469_6e67 ^ seed);
+    let mut teller = Teller::new(seed, opening, 1000 + (seed as i64) * 40);
     let first_day = vn_day(now) - DEMO_DAYS + 1;
+    let rng = teller.rng();
     let mut times: Vec<i64> = std::iter::repeat_with(|| {
         let day = first_day + rng.random_range(0..DEMO_DAYS);
         // Shop hours, 07:00 to 22:00 Vietnam time, whole seconds.
@@ -142,66 +140,15 @@ pub fn generate(seed: u64, now: i64, count: usize, opening: i64) -> Vec<NewTrans
     .take(count)
     .collect();
     times.sort_unstable();
-    let mut balance = opening;
-    let mut order: i64 = 1000 + rng.random_range(0..40);
     times
         .into_iter()
         .enumerate()
         .map(|(i, booked_at)| {
-            let income = rng.random_bool(0.75) || balance < 2_000_000;
-            let mut t = if income {
-                order += rng.random_range(1..4);
-                income_txn(&mut rng, order)
-            } else {
-                expense_txn(&mut rng, balance)
-            };
-            balance += t.amount;
-            t.booked_at = booked_at;
-            t.running_balance = Some(balance);
+            let mut t = teller.next(booked_at);
             t.reference = format!("FT{seed:02}{:05}{:06}", i, (booked_at / 1000) % 1_000_000);
-            t.source = "demo".into();
-            t.raw = format!("demo bank: {} {}", t.amount, t.description);
             t
         })
         .collect()
-}
-
-fn income_txn(rng: &mut StdRng, order: i64) -> NewTransaction {
-    let payer = PAYERS[rng.random_range(0..PAYERS.len())];
-    let amount = rng.random_range(5..500) * 10_000;
-    let description = match rng.random_range(0..5) {
-        0 => format!("DH{order} chuyen tien"),
-        1 => format!("{payer} chuyen khoan DH{order}"),
-        2 => format!(
-            "MBVCB.{}.DH{order}.thanh toan don hang",
-            rng.random_range(1_000_000_000u64..9_999_999_999)
-        ),
-        3 => format!("IBFT Thanh toan don hang DH{order}"),
-        _ => format!("{payer} chuyen tien mua hoa"),
-    };
-    NewTransaction {
-        amount,
-        description,
-        counterparty_name: payer.into(),
-        counterparty_account: format!("{}", rng.random_range(100_000_000u64..9_999_999_999)),
-        ..Default::default()
-    }
-}
-
-fn expense_txn(rng: &mut StdRng, balance: i64) -> NewTransaction {
-    let (payee, memo) = PAYEES[rng.random_range(0..PAYEES.len())];
-    let cap = (balance / 2).max(20_000);
-    let amount = if payee.is_empty() {
-        11_000
-    } else {
-        (rng.random_range(20_000..=cap) / 1000) * 1000
-    };
-    NewTransaction {
-        amount: -amount.max(1000),
-        description: memo.into(),
-        counterparty_name: payee.into(),
-        ..Default::default()
-    }
 }
 
 #[cfg(test)]

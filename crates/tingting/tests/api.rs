@@ -49,7 +49,7 @@ const PAGE_KEYS: [&str; 7] = [
 ];
 
 /// Keys of an account object, in the contract's order.
-const ACCOUNT_KEYS: [&str; 24] = [
+const ACCOUNT_KEYS: [&str; 25] = [
     "id",
     "accountNumber",
     "accountName",
@@ -64,6 +64,7 @@ const ACCOUNT_KEYS: [&str; 24] = [
     "bankCodeName",
     "memo",
     "connectStatus",
+    "connectReason",
     "beginningSettingDate",
     "beginningTxnDate",
     "beginningBalance",
@@ -190,10 +191,10 @@ async fn user_info_shape(backend: Backend) {
         "bankAccs": [
             {"id": acb.id, "bank": {"bin": 970416, "codeName": "acb_digi"},
              "bankAccountName": "NGUYEN VAN A", "bankSubAccId": "12345678",
-             "connectStatus": 1, "planStatus": 0},
+             "connectStatus": 1, "connectReason": "", "planStatus": 0},
             {"id": vcb.id, "bank": {"bin": 970436, "codeName": "vietcombank"},
              "bankAccountName": "NGUYEN VAN A", "bankSubAccId": "0071000123456",
-             "connectStatus": 1, "planStatus": 0},
+             "connectStatus": 1, "connectReason": "", "planStatus": 0},
         ]}})
     );
     assert!(r.json()["data"]["bankAccs"][0]["bank"]["bin"].is_u64());
@@ -209,6 +210,7 @@ async fn user_info_shape(backend: Backend) {
             "bankAccountName",
             "bankSubAccId",
             "connectStatus",
+            "connectReason",
             "planStatus"
         ]
     );
@@ -358,7 +360,7 @@ async fn accounts_shape(backend: Backend) {
         "accountName": "NGUYEN VAN A", "accountType": "", "balance": 1000000, "currency": "VND",
         "swift": "", "citad": "", "serviceType": "personal",
         "bankName": "Ngân hàng TMCP Á Châu", "BIN": 970416, "bankCodeName": "acb_digi",
-        "memo": "", "connectStatus": 1, "beginningSettingDate": today,
+        "memo": "", "connectStatus": 1, "connectReason": "", "beginningSettingDate": today,
         "beginningTxnDate": "2024-04-14", "beginningBalance": 0, "creditTxnTotal": 2,
         "creditTxnAmount": 1070904, "debitTxnTotal": 1, "debitTxnAmount": 70904,
         "lockSyncDate": null, "endingBalance": 1000000, "endingTxnDate": "2024-04-16"});
@@ -366,7 +368,7 @@ async fn accounts_shape(backend: Backend) {
         "accountName": "NGUYEN VAN A", "accountType": "", "balance": 0, "currency": "VND",
         "swift": "", "citad": "", "serviceType": "personal",
         "bankName": "Ngân hàng TMCP Ngoại thương Việt Nam", "BIN": 970436,
-        "bankCodeName": "vietcombank", "memo": "", "connectStatus": 1,
+        "bankCodeName": "vietcombank", "memo": "", "connectStatus": 1, "connectReason": "",
         "beginningSettingDate": today, "beginningTxnDate": null, "beginningBalance": 0,
         "creditTxnTotal": 0, "creditTxnAmount": 0, "debitTxnTotal": 0, "debitTxnAmount": 0,
         "lockSyncDate": null, "endingBalance": 0, "endingTxnDate": null});
@@ -748,11 +750,13 @@ async fn body_too_large(backend: Backend) {
     // The server answers 413 as soon as it sees the Content-Length, without reading the body,
     // and closes the connection; a client still writing may get a broken pipe instead of the
     // answer (a transport race, not a different answer). Retry those; any answer must be 413.
+    // A client of its own: the connection the server closes must not go back to the pool the
+    // later requests use.
+    let client = reqwest::Client::new();
     let mut attempt = 0;
     let r = loop {
         attempt += 1;
-        let sent = srv
-            .client
+        let sent = client
             .post(url(&srv, "/v2/ingest"))
             .header("Authorization", format!("Apikey {}", t.key))
             .header("Content-Type", "application/json")

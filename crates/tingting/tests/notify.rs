@@ -4,61 +4,18 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{eventually, Backend, Tenant, TestServer};
+use common::{eventually, Backend, Receiver, Tenant, TestServer};
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 use tingting::delivery::policy::Policy;
-use tingting::domain::{BankAccount, Feed, FeedToken};
+use tingting::domain::{BankAccount, Feed, FeedSettings, FeedToken, NewFeed};
 
 /// The spec's Vietcombank SMS (account 0123456789012).
 const VCB_SMS: &str = "SD TK 0123456789012 +2,500,000VND luc 03-05-2025 10:15:22. SD 12,345,678VND. Ref MBVCB.9876543210.DH1042.Thanh toan";
 const VCB_ACCOUNT: &str = "0123456789012";
-
-/// A webhook receiver on loopback that keeps every body it gets.
-struct Receiver {
-    url: String,
-    bodies: Arc<Mutex<Vec<Value>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-impl Receiver {
-    async fn start() -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/hook", listener.local_addr().unwrap());
-        let bodies = Arc::new(Mutex::new(Vec::new()));
-        let kept = bodies.clone();
-        let app = axum::Router::new().route(
-            "/hook",
-            axum::routing::post(move |body: String| {
-                let kept = kept.clone();
-                async move {
-                    kept.lock()
-                        .unwrap()
-                        .push(serde_json::from_str(&body).unwrap());
-                    "ok"
-                }
-            }),
-        );
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
-        });
-        Self { url, bodies, task }
-    }
-
-    fn bodies(&self) -> Vec<Value> {
-        self.bodies.lock().unwrap().clone()
-    }
-}
 
 struct Env {
     srv: TestServer,
@@ -78,9 +35,15 @@ async fn setup(backend: Backend, secret: &str) -> Option<Env> {
     let t = srv.tenant("owner@hoasen.vn", "Cửa hàng Hoa Sen").await;
     let account = srv.account(&t, "VCB", VCB_ACCOUNT).await;
     let token = FeedToken::generate();
+    let new = NewFeed {
+        settings: FeedSettings::Notify,
+        token: Some(&token),
+        secret,
+        interval_ms: 0,
+    };
     let feed = srv
         .store
-        .create_notify_feed(t.user.business_id, account.id, &token, secret)
+        .create_feed(t.user.business_id, account.id, &new)
         .await
         .expect("create feed");
     let path = format!("/ingest/notify/{}", token.expose());

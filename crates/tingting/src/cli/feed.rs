@@ -1,6 +1,7 @@
 //! `tingting feed`: bank feeds of a business, and the texts they could not read.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::Subcommand;
@@ -8,9 +9,16 @@ use serde_json::json;
 
 use super::admin::user_by_email;
 use super::print_json;
+use crate::delivery::policy::parse_duration;
+use crate::delivery::worker::Wakeup;
+use crate::domain::feed::check_interval;
 use crate::domain::time::render_vn;
-use crate::domain::{Feed, FeedToken};
-use crate::storage;
+use crate::domain::{
+    BankDirectory, CommandSettings, DemoSettings, Feed, FeedSettings, FeedToken, NewFeed,
+};
+use crate::http::routes::feeds::FeedView;
+use crate::ingest::notify::{reparse, Services};
+use crate::storage::{self, IngestQueue, Store};
 
 #[derive(Debug, Subcommand)]
 pub enum FeedCommand {
@@ -26,6 +34,56 @@ pub enum FeedCommand {
         /// Require forwarders to sign posts with this key (HMAC-SHA256 in `X-Signature`).
         #[arg(long, default_value = "")]
         secret: String,
+    },
+    /// Give an account a demo bank feed: made-up transfers at a rate, polled on an interval.
+    AddDemo {
+        /// The owner's e-mail.
+        #[arg(long)]
+        email: String,
+        /// The account number.
+        #[arg(long)]
+        account: String,
+        /// Average transfers per minute.
+        #[arg(long, default_value_t = 2.0)]
+        per_minute: f64,
+        /// Time between polls.
+        #[arg(long, default_value = "15s", value_parser = parse_duration)]
+        every: Duration,
+    },
+    /// Give an account a command feed: PROGRAM runs on every poll and prints the account's
+    /// transactions as JSON lines (see README, "Command feeds").
+    AddCommand {
+        /// The owner's e-mail.
+        #[arg(long)]
+        email: String,
+        /// The account number.
+        #[arg(long)]
+        account: String,
+        /// Time between polls.
+        #[arg(long, default_value = "5m", value_parser = parse_duration)]
+        every: Duration,
+        /// The program is killed after this long.
+        #[arg(long, default_value = "60s", value_parser = parse_duration)]
+        timeout: Duration,
+        /// The program and its arguments (after `--`).
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        command: Vec<String>,
+    },
+    /// Turn a feed off: its ingest URL stops working and it is no longer polled.
+    Disable {
+        /// The owner's e-mail.
+        #[arg(long)]
+        email: String,
+        /// The feed id (see `feed list`).
+        #[arg(long)]
+        id: i64,
+    },
+    /// Read the business's unparsed texts again with this version's parsers; prints what
+    /// became of them as JSON.
+    Reparse {
+        /// The owner's e-mail.
+        #[arg(long)]
+        email: String,
     },
     /// List a business's feeds and their health as JSON.
     List {
@@ -59,9 +117,13 @@ pub async fn run(database: &str, cmd: FeedCommand) -> anyhow::Result<ExitCode> {
                 .await?
                 .with_context(|| format!("no account {account} in {email}'s business"))?;
             let token = FeedToken::generate();
-            let feed = store
-                .create_notify_feed(user.business_id, found.id, &token, &secret)
-                .await?;
+            let new = NewFeed {
+                settings: FeedSettings::Notify,
+                token: Some(&token),
+                secret: &secret,
+                interval_ms: 0,
+            };
+            let feed = store.create_feed(user.business_id, found.id, &new).await?;
             print_json(&json!({
                 "feedId": feed.id,
                 "accountNumber": found.account_number,
@@ -69,9 +131,65 @@ pub async fn run(database: &str, cmd: FeedCommand) -> anyhow::Result<ExitCode> {
                 "signed": !secret.is_empty(),
             }));
         }
+        FeedCommand::AddDemo {
+            email,
+            account,
+            per_minute,
+            every,
+        } => {
+            let settings = DemoSettings::new(per_minute).map_err(anyhow::Error::msg)?;
+            let feed = add_pull(
+                store.as_ref(),
+                &email,
+                &account,
+                FeedSettings::Demo(settings),
+                every,
+            )
+            .await?;
+            print_json(&view(&feed));
+        }
+        FeedCommand::AddCommand {
+            email,
+            account,
+            every,
+            timeout,
+            command,
+        } => {
+            let (program, args) = command.split_first().context("no program given")?;
+            let settings = CommandSettings::new(program, args.to_vec(), timeout.as_millis() as u64)
+                .map_err(anyhow::Error::msg)?;
+            let feed = add_pull(
+                store.as_ref(),
+                &email,
+                &account,
+                FeedSettings::Command(settings),
+                every,
+            )
+            .await?;
+            print_json(&view(&feed));
+        }
+        FeedCommand::Disable { email, id } => {
+            let user = user_by_email(store.as_ref(), &email).await?;
+            if !store.disable_feed(user.business_id, id).await? {
+                anyhow::bail!("no feed {id} in {email}'s business");
+            }
+            println!("feed {id} disabled");
+        }
+        FeedCommand::Reparse { email } => {
+            let user = user_by_email(store.as_ref(), &email).await?;
+            // Transactions found here are left to the outbox: a running server delivers them.
+            let services = Services {
+                store: store.as_ref(),
+                queue: &IngestQueue::start(store.clone()),
+                handoff: &Wakeup::default(),
+                banks: BankDirectory::builtin(),
+            };
+            let report = reparse(&services, user.business_id, None).await?;
+            print_json(&serde_json::to_value(report)?);
+        }
         FeedCommand::List { email } => {
             let user = user_by_email(store.as_ref(), &email).await?;
-            let feeds = store.list_feeds(user.business_id).await?;
+            let feeds = store.list_feeds(user.business_id, None).await?;
             print_json(&json!(feeds.iter().map(view).collect::<Vec<_>>()));
         }
         FeedCommand::Unparsed { email, limit } => {
@@ -96,18 +214,31 @@ pub async fn run(database: &str, cmd: FeedCommand) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A feed as the CLI shows it (never its secret).
+/// Adds a pull feed to a business's account.
+async fn add_pull(
+    store: &dyn Store,
+    email: &str,
+    account: &str,
+    settings: FeedSettings,
+    every: Duration,
+) -> anyhow::Result<Feed> {
+    let user = user_by_email(store, email).await?;
+    let found = store
+        .find_account(user.business_id, account.trim())
+        .await?
+        .with_context(|| format!("no account {account} in {email}'s business"))?;
+    let interval_ms =
+        check_interval(every.as_millis() as i64).map_err(|e| anyhow::anyhow!("--every: {e}"))?;
+    let new = NewFeed {
+        settings,
+        token: None,
+        secret: "",
+        interval_ms,
+    };
+    Ok(store.create_feed(user.business_id, found.id, &new).await?)
+}
+
+/// A feed as the CLI shows it: the API's view (never its token or secret).
 fn view(f: &Feed) -> serde_json::Value {
-    json!({
-        "id": f.id,
-        "accountId": f.account_id,
-        "kind": f.kind.as_str(),
-        "token": format!("{}…", f.token_prefix),
-        "signed": !f.secret.is_empty(),
-        "enabled": f.enabled,
-        "lastSuccessAt": f.last_success_at.map(render_vn),
-        "lastError": f.last_error,
-        "lastErrorAt": f.last_error_at.map(render_vn),
-        "consecutiveFailures": f.consecutive_failures,
-    })
+    serde_json::to_value(FeedView::new(f, None)).unwrap_or_default()
 }

@@ -1,4 +1,4 @@
-//! `tingting serve`: the HTTP API and the delivery worker.
+//! `tingting serve`: the HTTP API, the delivery worker and the feed scheduler.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -18,8 +18,9 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "TINGTING_LISTEN", default_value = "127.0.0.1:8080")]
     listen: String,
-    /// Seed a demo business with two accounts and 30 days of transactions (reused if present),
-    /// and print an API key to try the API with. Implies --allow-private-webhooks.
+    /// Seed a demo business with two accounts, 30 days of transactions and a demo bank feed
+    /// adding new ones live (reused if present), and print an API key to try the API with.
+    /// Implies --allow-private-webhooks.
     #[arg(long)]
     demo: bool,
     /// Allow webhooks to loopback, private and link-local addresses (tests, local development).
@@ -31,6 +32,9 @@ pub struct ServeArgs {
     /// Delays before each retry of a failed delivery (comma-separated; about 3 days by default).
     #[arg(long, env = "TINGTING_WEBHOOK_RETRIES", default_value = DEFAULT_SCHEDULE)]
     webhook_retries: String,
+    /// Longest `POST /v2/sync` waits for the account's polls and first deliveries (under 30 s).
+    #[arg(long, env = "TINGTING_SYNC_WAIT", default_value = "10s", value_parser = parse_duration)]
+    sync_wait: std::time::Duration,
     /// A webhook whose every delivery has failed for this long is disabled.
     #[arg(long, env = "TINGTING_WEBHOOK_DISABLE_AFTER", default_value = "5d", value_parser = parse_duration)]
     webhook_disable_after: std::time::Duration,
@@ -45,6 +49,12 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         disable_after: args.webhook_disable_after,
         ..Policy::default()
     };
+    if args.sync_wait >= http::REQUEST_TIMEOUT {
+        anyhow::bail!(
+            "--sync-wait must be shorter than the {} s request timeout",
+            http::REQUEST_TIMEOUT.as_secs()
+        );
+    }
     let store = storage::connect(database)
         .await
         .with_context(|| format!("cannot open database {database}"))?;
@@ -64,15 +74,17 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = Worker::new(store.clone(), sender, policy, banks, wakeup.clone());
     let worker = tokio::spawn(worker.run(until(stopped.clone())));
+    let state = AppState::new(store, banks, wakeup).with_sync_wait(args.sync_wait);
+    let scheduler = tokio::spawn(state.scheduler().run(until(stopped.clone())));
     println!("tingting listening on http://{addr}");
     std::io::stdout().flush()?;
-    let state = AppState::new(store, banks, wakeup);
     let served = http::serve(listener, state, async move {
         shutdown_signal().await;
         let _ = stop.send(true);
     })
     .await;
     let _ = worker.await;
+    let _ = scheduler.await;
     served?;
     tracing::info!("shut down cleanly");
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,7 @@
 //! Bank feeds: where an account's transactions come from, and the texts a feed could not read.
 
 use rand::{distr::Alphanumeric, Rng};
+use serde::{Deserialize, Serialize};
 
 use super::api_key;
 use super::BusinessId;
@@ -16,8 +17,12 @@ const DISPLAY_PREFIX_LEN: usize = 12;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeedKind {
     /// Forwarded bank notifications (SMS, app notifications, alert e-mails) posted to the
-    /// feed's ingest URL.
+    /// feed's ingest URL (push).
     Notify,
+    /// The demo bank: synthetic transfers at a configured rate (pull).
+    Demo,
+    /// An external program run on each poll, printing transactions as JSON lines (pull).
+    Command,
 }
 
 impl FeedKind {
@@ -25,6 +30,8 @@ impl FeedKind {
     pub fn as_str(self) -> &'static str {
         match self {
             FeedKind::Notify => "notify",
+            FeedKind::Demo => "demo",
+            FeedKind::Command => "command",
         }
     }
 
@@ -32,8 +39,124 @@ impl FeedKind {
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "notify" => Some(FeedKind::Notify),
+            "demo" => Some(FeedKind::Demo),
+            "command" => Some(FeedKind::Command),
             _ => None,
         }
+    }
+}
+
+/// Shortest poll interval of a pull feed.
+pub const MIN_INTERVAL_MS: i64 = 1_000;
+/// Longest poll interval of a pull feed.
+pub const MAX_INTERVAL_MS: i64 = 24 * 3_600_000;
+/// Fastest demo bank (transfers per minute).
+pub const MAX_DEMO_RATE: f64 = 60_000.0;
+/// Longest a command may run.
+pub const MAX_COMMAND_TIMEOUT_MS: u64 = 3_600_000;
+
+/// The demo bank's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoSettings {
+    /// Average transfers per minute (a Poisson process).
+    pub per_minute: f64,
+}
+
+impl DemoSettings {
+    /// Settings with a rate in `(0, MAX_DEMO_RATE]` transfers per minute.
+    pub fn new(per_minute: f64) -> Result<Self, String> {
+        if per_minute.is_finite() && per_minute > 0.0 && per_minute <= MAX_DEMO_RATE {
+            Ok(Self { per_minute })
+        } else {
+            Err(format!(
+                "the demo rate must be above 0 and at most {MAX_DEMO_RATE} transfers per minute"
+            ))
+        }
+    }
+}
+
+/// A command feed's settings: what to run and for how long at most.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommandSettings {
+    /// The program (a path, or a name looked up in `PATH`).
+    pub program: String,
+    /// Its arguments.
+    pub args: Vec<String>,
+    /// It is killed after this long (ms).
+    pub timeout_ms: u64,
+}
+
+impl CommandSettings {
+    /// Settings with a non-empty program and a timeout of 1 s to 1 h.
+    pub fn new(program: &str, args: Vec<String>, timeout_ms: u64) -> Result<Self, String> {
+        if program.trim().is_empty() {
+            return Err("the command feed needs a program to run".into());
+        }
+        if !(1_000..=MAX_COMMAND_TIMEOUT_MS).contains(&timeout_ms) {
+            return Err("the command timeout must be between 1 s and 1 h".into());
+        }
+        Ok(Self {
+            program: program.to_string(),
+            args,
+            timeout_ms,
+        })
+    }
+}
+
+/// A feed's kind with its settings.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeedSettings {
+    /// Forwarded notifications: nothing to configure besides the token and secret.
+    Notify,
+    /// The demo bank.
+    Demo(DemoSettings),
+    /// An external program.
+    Command(CommandSettings),
+}
+
+impl FeedSettings {
+    /// The kind.
+    pub fn kind(&self) -> FeedKind {
+        match self {
+            FeedSettings::Notify => FeedKind::Notify,
+            FeedSettings::Demo(_) => FeedKind::Demo,
+            FeedSettings::Command(_) => FeedKind::Command,
+        }
+    }
+
+    /// Whether the scheduler polls it.
+    pub fn is_pull(&self) -> bool {
+        !matches!(self, FeedSettings::Notify)
+    }
+
+    /// The stored JSON ("" for notification feeds).
+    pub fn to_json(&self) -> String {
+        match self {
+            FeedSettings::Notify => String::new(),
+            FeedSettings::Demo(s) => serde_json::to_string(s).unwrap_or_default(),
+            FeedSettings::Command(s) => serde_json::to_string(s).unwrap_or_default(),
+        }
+    }
+
+    /// Reads stored settings.
+    pub fn from_stored(kind: FeedKind, json: &str) -> Result<Self, String> {
+        let bad = |e: serde_json::Error| format!("unreadable {} settings: {e}", kind.as_str());
+        Ok(match kind {
+            FeedKind::Notify => FeedSettings::Notify,
+            FeedKind::Demo => FeedSettings::Demo(serde_json::from_str(json).map_err(bad)?),
+            FeedKind::Command => FeedSettings::Command(serde_json::from_str(json).map_err(bad)?),
+        })
+    }
+}
+
+/// Checks a pull feed's poll interval.
+pub fn check_interval(ms: i64) -> Result<i64, String> {
+    if (MIN_INTERVAL_MS..=MAX_INTERVAL_MS).contains(&ms) {
+        Ok(ms)
+    } else {
+        Err("the poll interval must be between 1 s and 24 h".into())
     }
 }
 
@@ -69,7 +192,7 @@ impl FeedToken {
 }
 
 /// A stored feed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Feed {
     /// Feed id.
     pub id: i64,
@@ -77,14 +200,24 @@ pub struct Feed {
     pub business_id: BusinessId,
     /// The account it feeds.
     pub account_id: i64,
-    /// What kind of feed.
-    pub kind: FeedKind,
-    /// First characters of its token, to recognise it.
+    /// Its kind and settings.
+    pub settings: FeedSettings,
+    /// First characters of its token, to recognise it ("" for pull feeds).
     pub token_prefix: String,
     /// HMAC-SHA256 key forwarders sign with (`X-Signature`), or empty.
     pub secret: String,
-    /// Whether it accepts input.
+    /// Whether it accepts input (push) or is polled (pull).
     pub enabled: bool,
+    /// How often a pull feed is polled (ms; 0 for push feeds).
+    pub interval_ms: i64,
+    /// When a pull feed is next due (ms).
+    pub next_poll_at: Option<i64>,
+    /// When the last finished poll started (ms).
+    pub polled_at: Option<i64>,
+    /// What a pull feed keeps between polls.
+    pub cursor: String,
+    /// What the last poll printed (a command's standard error).
+    pub last_log: String,
     /// When it last brought something readable (ms).
     pub last_success_at: Option<i64>,
     /// Its last problem ("" when none).
@@ -95,6 +228,31 @@ pub struct Feed {
     pub consecutive_failures: i64,
     /// Creation instant (ms).
     pub created_at: i64,
+}
+
+impl Feed {
+    /// The kind.
+    pub fn kind(&self) -> FeedKind {
+        self.settings.kind()
+    }
+
+    /// Whether it is enabled and failing: such a feed turns its account's `connectStatus` to 0.
+    pub fn is_failing(&self) -> bool {
+        self.enabled && self.consecutive_failures > 0
+    }
+}
+
+/// A feed to create.
+#[derive(Debug, Clone)]
+pub struct NewFeed<'a> {
+    /// Its kind and settings.
+    pub settings: FeedSettings,
+    /// A notification feed's token (only its digest is stored).
+    pub token: Option<&'a FeedToken>,
+    /// A notification feed's signing secret, or "".
+    pub secret: &'a str,
+    /// A pull feed's poll interval (ms), checked with [`check_interval`]; 0 for push feeds.
+    pub interval_ms: i64,
 }
 
 /// A text a feed received but could not read with confidence.
@@ -131,10 +289,28 @@ mod tests {
         assert_ne!(a.expose(), b.expose());
         assert_eq!(a.digest().len(), 64);
         assert!(a.expose().starts_with(&a.display_prefix()));
-        assert_eq!(
-            FeedKind::parse(FeedKind::Notify.as_str()),
-            Some(FeedKind::Notify)
-        );
+        for kind in [FeedKind::Notify, FeedKind::Demo, FeedKind::Command] {
+            assert_eq!(FeedKind::parse(kind.as_str()), Some(kind));
+        }
         assert_eq!(FeedKind::parse("nope"), None);
+    }
+
+    #[test]
+    fn settings_round_trip_and_check_their_bounds() {
+        let demo = FeedSettings::Demo(DemoSettings::new(2.5).unwrap());
+        let command = FeedSettings::Command(
+            CommandSettings::new("./bank.sh", vec!["--fast".into()], 30_000).unwrap(),
+        );
+        for s in [FeedSettings::Notify, demo, command] {
+            assert_eq!(FeedSettings::from_stored(s.kind(), &s.to_json()), Ok(s));
+        }
+        assert!(FeedSettings::from_stored(FeedKind::Demo, "{").is_err());
+        assert!(DemoSettings::new(0.0).is_err());
+        assert!(DemoSettings::new(f64::NAN).is_err());
+        assert!(DemoSettings::new(MAX_DEMO_RATE * 2.0).is_err());
+        assert!(CommandSettings::new(" ", vec![], 30_000).is_err());
+        assert!(CommandSettings::new("x", vec![], 10).is_err());
+        assert!(check_interval(500).is_err());
+        assert_eq!(check_interval(60_000), Ok(60_000));
     }
 }

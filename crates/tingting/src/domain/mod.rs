@@ -16,7 +16,9 @@ pub use api_key::{ApiKeyRecord, ApiKeySecret, Principal};
 pub use bank::{Bank, BankDirectory};
 pub use delivery::{Delivery, DeliveryStatus};
 pub use email::Email;
-pub use feed::{Feed, FeedKind, FeedToken, UnparsedText};
+pub use feed::{
+    CommandSettings, DemoSettings, Feed, FeedKind, FeedSettings, FeedToken, NewFeed, UnparsedText,
+};
 pub use transaction::{IngestOutcome, NewTransaction, Transaction};
 pub use webhook::{Webhook, WebhookFormat, WebhookSpec, WebhookUrl};
 

@@ -72,23 +72,48 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     }
 }
 
-/// A numeric id in the path; anything else is a 400 naming the parameter.
+/// The numeric `{id}` in the path; anything else is a 400 naming the parameter.
 pub struct Id(pub i64);
 
 impl<S: Send + Sync> FromRequestParts<S> for Id {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let Path(raw) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::bad_request("id must be a positive integer"))?;
-        raw.trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|id| *id > 0)
-            .map(Id)
-            .ok_or_else(|| {
-                ApiError::bad_request(format!("id must be a positive integer, got {raw:?}"))
-            })
+        path_id(parts, state, "id").await.map(Id)
     }
+}
+
+/// The numeric `{feed_id}` in the path.
+pub struct FeedId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for FeedId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        path_id(parts, state, "feed_id").await.map(FeedId)
+    }
+}
+
+/// The path parameter `name` as a positive integer.
+async fn path_id<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+    name: &str,
+) -> Result<i64, ApiError> {
+    let invalid = || ApiError::bad_request(format!("{name} must be a positive integer"));
+    let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+        .await
+        .map_err(|_| invalid())?;
+    let raw = params
+        .into_iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value)
+        .ok_or_else(invalid)?;
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| {
+            ApiError::bad_request(format!("{name} must be a positive integer, got {raw:?}"))
+        })
 }

@@ -23,11 +23,16 @@ use tower_http::trace::TraceLayer;
 
 use crate::delivery::worker::Wakeup;
 use crate::domain::BankDirectory;
+use crate::ingest::notify::Services;
+use crate::ingest::pull::scheduler::Scheduler;
+use crate::ingest::pull::Polls;
 use crate::storage::{IngestQueue, Store};
 use error::ApiError;
 
 /// Largest request body accepted: 1 MiB (413 beyond).
 pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Longest `/v2/sync` waits by default.
+pub const DEFAULT_SYNC_WAIT: Duration = Duration::from_secs(10);
 /// Longest a request may take before it is answered with a timeout.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -42,6 +47,10 @@ pub struct AppState {
     pub wakeup: Wakeup,
     /// Group commit of ingested batches.
     pub ingest: IngestQueue,
+    /// Signals to and from this process's feed scheduler.
+    pub polls: Polls,
+    /// Longest `/v2/sync` waits for polls and first deliveries before answering.
+    pub sync_wait: Duration,
 }
 
 impl AppState {
@@ -52,6 +61,35 @@ impl AppState {
             store,
             banks,
             wakeup,
+            polls: Polls::default(),
+            sync_wait: DEFAULT_SYNC_WAIT,
+        }
+    }
+
+    /// The same state with another bound on `/v2/sync`'s wait.
+    pub fn with_sync_wait(mut self, wait: Duration) -> Self {
+        self.sync_wait = wait;
+        self
+    }
+
+    /// The scheduler that polls pull feeds for this state (run it beside the server).
+    pub fn scheduler(&self) -> Scheduler {
+        Scheduler::new(
+            self.store.clone(),
+            self.ingest.clone(),
+            self.wakeup.clone(),
+            self.banks,
+            self.polls.clone(),
+        )
+    }
+
+    /// What the notification feed needs.
+    pub fn notify_services(&self) -> Services<'_> {
+        Services {
+            store: self.store.as_ref(),
+            queue: &self.ingest,
+            handoff: &self.wakeup,
+            banks: self.banks,
         }
     }
 }
@@ -74,7 +112,16 @@ pub fn router(state: AppState) -> Router {
             "/v2/accounts/{id}/feeds",
             get(routes::feeds::list).post(routes::feeds::create),
         )
+        .route(
+            "/v2/accounts/{id}/feeds/{feed_id}",
+            axum::routing::delete(routes::feeds::disable),
+        )
         .route("/v2/accounts/{id}/unparsed", get(routes::feeds::unparsed))
+        .route(
+            "/v2/accounts/{id}/unparsed/reparse",
+            post(routes::feeds::reparse),
+        )
+        .route("/v2/sync", post(routes::sync::sync))
         .route("/v2/ingest", post(routes::ingest::ingest))
         .route("/ingest/notify/{token}", post(routes::notify::notify))
         .route(

@@ -4,7 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::time::{day_start_ms, render_vn, render_vn_date};
-use crate::domain::{AccountTotals, BankAccount, BankDirectory, Transaction};
+use crate::domain::{AccountTotals, BankAccount, BankDirectory, Feed, Transaction};
 
 /// A transaction as `/v2/transactions` lists it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -161,6 +161,41 @@ pub struct BusinessView {
     pub name: String,
 }
 
+/// An account's connection, as its feeds report it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    /// Casso's `connectStatus`: 1 connected, 0 not.
+    pub status: i64,
+    /// Why not ("" when connected).
+    pub reason: String,
+}
+
+impl Connection {
+    /// The connection of account `account_id`: 0 while one of its enabled feeds is failing,
+    /// with that feed's last error.
+    pub fn of(feeds: &[Feed], account_id: i64) -> Self {
+        match feeds
+            .iter()
+            .find(|f| f.account_id == account_id && f.is_failing())
+        {
+            Some(f) => Self {
+                status: 0,
+                reason: format!(
+                    "feed {} ({}) failed {} time(s) in a row: {}",
+                    f.id,
+                    f.kind().as_str(),
+                    f.consecutive_failures,
+                    f.last_error
+                ),
+            },
+            None => Self {
+                status: 1,
+                reason: String::new(),
+            },
+        }
+    }
+}
+
 /// A bank account in `userInfo`.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -173,8 +208,10 @@ pub struct BankAccSummary {
     pub bank_account_name: Option<String>,
     /// Account number.
     pub bank_sub_acc_id: String,
-    /// 1 when the account's feeds are healthy.
+    /// 1 when the account's feeds are healthy, 0 when one is failing.
     pub connect_status: i64,
+    /// **ours**: why `connectStatus` is 0 ("" when it is 1).
+    pub connect_reason: String,
     /// 0: active.
     pub plan_status: i64,
 }
@@ -191,7 +228,7 @@ pub struct BankRef {
 
 impl BankAccSummary {
     /// Summarizes an account.
-    pub fn new(a: &BankAccount, banks: &BankDirectory) -> Self {
+    pub fn new(a: &BankAccount, banks: &BankDirectory, connection: Connection) -> Self {
         Self {
             id: a.id,
             bank: BankRef {
@@ -203,7 +240,8 @@ impl BankAccSummary {
             },
             bank_account_name: a.account_name.clone(),
             bank_sub_acc_id: a.account_number.clone(),
-            connect_status: 1,
+            connect_status: connection.status,
+            connect_reason: connection.reason,
             plan_status: 0,
         }
     }
@@ -240,8 +278,10 @@ pub struct AccountView {
     pub bank_code_name: String,
     /// "".
     pub memo: String,
-    /// 1 when the account's feeds are healthy.
+    /// 1 when the account's feeds are healthy, 0 when one is failing.
     pub connect_status: i64,
+    /// **ours**: why `connectStatus` is 0 ("" when it is 1).
+    pub connect_reason: String,
     /// The date the account was added.
     pub beginning_setting_date: String,
     /// Date of the first transaction, or null.
@@ -265,8 +305,13 @@ pub struct AccountView {
 }
 
 impl AccountView {
-    /// Renders an account with its totals.
-    pub fn new(a: &BankAccount, totals: AccountTotals, banks: &BankDirectory) -> Self {
+    /// Renders an account with its totals and connection.
+    pub fn new(
+        a: &BankAccount,
+        totals: AccountTotals,
+        banks: &BankDirectory,
+        connection: Connection,
+    ) -> Self {
         let bank = banks.by_bin(a.bank_bin);
         let net = totals.credit_amount - totals.debit_amount;
         let ending = a.balance.unwrap_or(net);
@@ -285,7 +330,8 @@ impl AccountView {
             bin: a.bank_bin,
             bank_code_name: bank.map(|b| b.code_name()).unwrap_or_default(),
             memo: String::new(),
-            connect_status: 1,
+            connect_status: connection.status,
+            connect_reason: connection.reason,
             beginning_setting_date: render_vn_date(a.created_at),
             beginning_txn_date: day(totals.first_day),
             beginning_balance: ending - net,

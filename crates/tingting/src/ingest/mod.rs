@@ -2,7 +2,11 @@
 //! then stores them (deduplicated) in one database transaction through [`Store::ingest`].
 
 pub mod csv_import;
+pub mod item;
 pub mod notify;
+pub mod pull;
+
+pub use item::IngestItem;
 
 use std::collections::HashMap;
 

@@ -3,7 +3,7 @@
 //! the transactions stored and delivered like any other; what cannot be read with confidence
 //! is kept as unparsed with the reason, never guessed.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::{ingest_into_account, IngestError};
@@ -134,10 +134,7 @@ pub async fn receive(
         .get_account(feed.business_id, feed.account_id)
         .await?
         .ok_or_else(|| StoreError::Conflict(format!("feed {} has no account", feed.id)))?;
-    let account_bank = services
-        .banks
-        .by_bin(account.bank_bin)
-        .and_then(|b| banktext::Bank::from_code(&b.code));
+    let account_bank = parser_bank(services.banks, &account);
 
     let mut report = NotifyReport {
         received: messages.len(),
@@ -148,7 +145,8 @@ pub async fn receive(
     let mut last_problem = None;
     for message in &messages {
         let sender = message.sender.as_deref().unwrap_or("");
-        match read(message, &account, account_bank) {
+        let received_at = message.received_at.unwrap_or_else(Utc::now);
+        match read(&message.text, sender, received_at, &account, account_bank) {
             Read::Transaction(t) => {
                 batch.push((report.results.len(), *t));
                 report.results.push(NotifyResult {
@@ -209,6 +207,100 @@ pub async fn receive(
     Ok(report)
 }
 
+/// The bank whose texts `account` receives, as the parsers know it.
+fn parser_bank(banks: &BankDirectory, account: &BankAccount) -> Option<banktext::Bank> {
+    banks
+        .by_bin(account.bank_bin)
+        .and_then(|b| banktext::Bank::from_code(&b.code))
+}
+
+/// Most unparsed texts re-read at once.
+const MAX_REPARSE: i64 = 10_000;
+
+/// What re-reading unparsed texts did.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReparseReport {
+    /// Texts read again.
+    pub examined: usize,
+    /// New transactions stored from them.
+    pub created: usize,
+    /// Texts whose transaction was already stored (by another feed, say).
+    pub duplicates: usize,
+    /// Texts now recognised as not transactions (and dropped).
+    pub ignored: usize,
+    /// Texts still unread (kept, with the current reason).
+    pub unparsed: usize,
+}
+
+/// Reads the business's unparsed texts (of one account, when given) again with the current
+/// parsers, after they improved: readable ones become transactions (delivered like any) and
+/// leave the list, as do texts now known not to be transactions; the rest keep their place
+/// with today's reason.
+pub async fn reparse(
+    services: &Services<'_>,
+    business_id: crate::domain::BusinessId,
+    account_id: Option<i64>,
+) -> Result<ReparseReport, NotifyError> {
+    let store = services.store;
+    let texts = store
+        .list_unparsed(business_id, account_id, MAX_REPARSE)
+        .await?;
+    let mut report = ReparseReport {
+        examined: texts.len(),
+        ..ReparseReport::default()
+    };
+    let mut by_account: std::collections::BTreeMap<i64, Vec<_>> = Default::default();
+    for text in texts.into_iter().rev() {
+        by_account.entry(text.account_id).or_default().push(text);
+    }
+    for (account_id, texts) in by_account {
+        let Some(account) = store.get_account(business_id, account_id).await? else {
+            continue;
+        };
+        let account_bank = parser_bank(services.banks, &account);
+        let mut batch = Vec::new();
+        let mut settled = Vec::new();
+        for text in &texts {
+            let received_at =
+                DateTime::from_timestamp_millis(text.received_at).unwrap_or_else(Utc::now);
+            match read(
+                &text.body,
+                &text.sender,
+                received_at,
+                &account,
+                account_bank,
+            ) {
+                Read::Transaction(t) => {
+                    batch.push(*t);
+                    settled.push(text.id);
+                }
+                Read::Ignored(_) => {
+                    report.ignored += 1;
+                    settled.push(text.id);
+                }
+                Read::Unparsed(reason) => {
+                    report.unparsed += 1;
+                    if reason != text.reason {
+                        store
+                            .set_unparsed_reason(business_id, text.id, &reason)
+                            .await?;
+                    }
+                }
+            }
+        }
+        if !batch.is_empty() {
+            let outcomes =
+                ingest_into_account(services.queue, services.handoff, &account, batch).await?;
+            let created = outcomes.iter().filter(|o| o.created).count();
+            report.created += created;
+            report.duplicates += outcomes.len() - created;
+        }
+        store.resolve_unparsed(business_id, &settled).await?;
+    }
+    Ok(report)
+}
+
 /// How stale a healthy feed's `last_success_at` may get.
 const HEALTH_REFRESH_MS: i64 = 10_000;
 
@@ -233,21 +325,19 @@ enum Read {
     Unparsed(String),
 }
 
-/// Reads one message as a transaction of `account`.
+/// Reads one message (`text` from `sender`, "" when unknown) as a transaction of `account`.
 fn read(
-    message: &forwarded::Message,
+    text: &str,
+    sender: &str,
+    received_at: DateTime<Utc>,
     account: &BankAccount,
     account_bank: Option<banktext::Bank>,
 ) -> Read {
-    let sender_bank = message
-        .sender
-        .as_deref()
-        .and_then(banktext::Bank::from_sender);
     let context = banktext::Context {
-        bank: account_bank.or(sender_bank),
-        received_at: message.received_at.unwrap_or_else(Utc::now),
+        bank: account_bank.or_else(|| banktext::Bank::from_sender(sender)),
+        received_at,
     };
-    let n = match banktext::parse(&message.text, &context) {
+    let n = match banktext::parse(text, &context) {
         banktext::Parsed::Transaction(n) => n,
         banktext::Parsed::Ignored(why) => return Read::Ignored(why),
         banktext::Parsed::Unparsed(why) => return Read::Unparsed(why),
@@ -280,6 +370,6 @@ fn read(
         virtual_account_name: String::new(),
         payment_channel: String::new(),
         source: "notify".into(),
-        raw: message.text.clone(),
+        raw: text.to_string(),
     }))
 }

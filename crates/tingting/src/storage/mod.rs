@@ -15,7 +15,7 @@ use async_trait::async_trait;
 
 use crate::domain::{
     AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email, Feed,
-    FeedToken, IngestOutcome, NewBankAccount, NewTransaction, Principal, Transaction, UnparsedText,
+    IngestOutcome, NewBankAccount, NewFeed, NewTransaction, Principal, Transaction, UnparsedText,
     User, Webhook, WebhookSpec,
 };
 
@@ -155,6 +155,25 @@ pub enum NextStep {
     Failed,
 }
 
+/// A finished poll of a pull feed, as the scheduler records it.
+#[derive(Debug, Clone)]
+pub struct PollRecord {
+    /// The feed.
+    pub feed_id: i64,
+    /// When the poll started (ms).
+    pub started_at: i64,
+    /// When it finished (ms).
+    pub finished_at: i64,
+    /// When the feed is due next (ms).
+    pub next_poll_at: i64,
+    /// The feed's new cursor; None keeps the old one.
+    pub cursor: Option<String>,
+    /// What the poll printed.
+    pub log: String,
+    /// Why it failed; None for a success.
+    pub error: Option<String>,
+}
+
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -216,21 +235,67 @@ pub trait Store: Send + Sync + 'static {
         account: &NewBankAccount,
     ) -> StoreResult<BankAccount>;
 
-    /// Adds a notification feed to an account of the business; only the token's digest is kept.
-    async fn create_notify_feed(
+    /// Adds a feed to an account of the business (only a notification token's digest is
+    /// kept); a pull feed is due at once. Fails with `Conflict` when the business has no such
+    /// account.
+    async fn create_feed(
         &self,
         business_id: BusinessId,
         account_id: i64,
-        token: &FeedToken,
-        secret: &str,
+        feed: &NewFeed<'_>,
     ) -> StoreResult<Feed>;
 
     /// The enabled notification feed a presented token's digest belongs to (credential
     /// lookup: the business is not known before it).
     async fn feed_by_token(&self, digest: &str) -> StoreResult<Option<Feed>>;
 
-    /// The business's feeds, oldest first.
-    async fn list_feeds(&self, business_id: BusinessId) -> StoreResult<Vec<Feed>>;
+    /// The business's feeds (of one account, when given), oldest first.
+    async fn list_feeds(
+        &self,
+        business_id: BusinessId,
+        account_id: Option<i64>,
+    ) -> StoreResult<Vec<Feed>>;
+
+    /// Turns a feed off: its token stops working, it is no longer polled; its history stays.
+    /// False when the business has no such feed.
+    async fn disable_feed(&self, business_id: BusinessId, feed_id: i64) -> StoreResult<bool>;
+
+    /// Claims up to `limit` due pull feeds of any business for a poll until `lease_until`
+    /// (operator-level: the scheduler serves every tenant). A claimed feed is not claimed
+    /// again, by any instance, before its lease expires or its poll is finished.
+    async fn claim_feeds(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<Feed>>;
+
+    /// Extends the claim of a feed being polled (a command with a long timeout).
+    async fn extend_feed_lease(
+        &self,
+        business_id: BusinessId,
+        feed_id: i64,
+        lease_until: i64,
+    ) -> StoreResult<()>;
+
+    /// When the earliest enabled pull feed is due (operator-level), if there is one.
+    async fn next_feed_due(&self) -> StoreResult<Option<i64>>;
+
+    /// Records a finished poll: releases the claim, schedules the next poll, keeps the
+    /// cursor (when given) and the log, and updates the feed's health.
+    async fn finish_poll(&self, business_id: BusinessId, poll: &PollRecord) -> StoreResult<()>;
+
+    /// Asks for the account's enabled pull feeds to be polled at once; returns them.
+    async fn request_sync(
+        &self,
+        business_id: BusinessId,
+        account_id: i64,
+        now: i64,
+    ) -> StoreResult<Vec<Feed>>;
+
+    /// How many deliveries of the account's transactions, enqueued at `since` or later, have
+    /// not had their first attempt yet.
+    async fn unattempted_deliveries(
+        &self,
+        business_id: BusinessId,
+        account_id: i64,
+        since: i64,
+    ) -> StoreResult<i64>;
 
     /// Records a feed's health: a success (`error` None) clears its failures, a problem
     /// counts one more.
@@ -258,6 +323,17 @@ pub trait Store: Send + Sync + 'static {
         account_id: Option<i64>,
         limit: i64,
     ) -> StoreResult<Vec<UnparsedText>>;
+
+    /// Removes unparsed texts that have been read after all; returns how many.
+    async fn resolve_unparsed(&self, business_id: BusinessId, ids: &[i64]) -> StoreResult<u64>;
+
+    /// Records why an unparsed text still cannot be read.
+    async fn set_unparsed_reason(
+        &self,
+        business_id: BusinessId,
+        id: i64,
+        reason: &str,
+    ) -> StoreResult<()>;
 
     /// The business's accounts, oldest first.
     async fn list_accounts(&self, business_id: BusinessId) -> StoreResult<Vec<BankAccount>>;

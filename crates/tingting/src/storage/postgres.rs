@@ -10,8 +10,8 @@ use super::{SortOrder, StoreError, StoreResult, TransactionPage, TransactionQuer
 use crate::domain::time::{day_start_ms, now_ms};
 use crate::domain::{
     AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email, Feed,
-    FeedKind, FeedToken, NewBankAccount, NewTransaction, Principal, Transaction, UnparsedText,
-    User, Webhook, WebhookSpec,
+    NewBankAccount, NewFeed, NewTransaction, Principal, Transaction, UnparsedText, User, Webhook,
+    WebhookSpec,
 };
 
 /// PostgreSQL-backed [`super::Store`].

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::domain::time::vn_day;
 use crate::domain::{
     AccountTotals, ApiKeyRecord, BankAccount, Delivery, DeliveryStatus, Feed, FeedKind,
-    IngestOutcome, NewTransaction, Transaction, UnparsedText, User, Webhook, WebhookFormat,
-    WebhookSpec, WebhookUrl,
+    FeedSettings, IngestOutcome, NewTransaction, Transaction, UnparsedText, User, Webhook,
+    WebhookFormat, WebhookSpec, WebhookUrl,
 };
 
 use super::StoreError;
@@ -200,8 +200,44 @@ impl From<ApiKeyRow> for ApiKeyRecord {
     }
 }
 
-pub(super) const FEED_COLUMNS: &str = "id, business_id, account_id, kind, token_prefix, secret, \
-    enabled, last_success_at, last_error, last_error_at, consecutive_failures, created_at";
+pub(super) const FEED_COLUMNS: &str = "id, business_id, account_id, kind, settings, token_prefix, \
+    secret, enabled, interval_ms, next_poll_at, polled_at, cursor, last_log, last_success_at, \
+    last_error, last_error_at, consecutive_failures, created_at";
+
+/// Claims due pull feeds for a poll (the inner select gets `FOR UPDATE SKIP LOCKED` on
+/// PostgreSQL; SQLite writers are serialized already). A feed is due at `next_poll_at`, or at
+/// once when a sync was requested since its last poll started; a feed whose lease has not
+/// expired is being polled and is skipped.
+pub(super) fn claim_feeds_sql(skip_locked: bool) -> String {
+    let lock = if skip_locked {
+        " FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
+    format!(
+        "UPDATE feeds SET lease_until = $1 WHERE id IN (SELECT id FROM feeds \
+         WHERE next_poll_at IS NOT NULL AND enabled = 1 \
+         AND (next_poll_at <= $2 OR sync_requested_at >= COALESCE(polled_at, -1)) \
+         AND (lease_until IS NULL OR lease_until <= $2) \
+         ORDER BY next_poll_at, id LIMIT $3{lock}) RETURNING {FEED_COLUMNS}"
+    )
+}
+
+/// Records a finished poll and the feed's health: `$1` error or NULL, `$2` now, `$3` started,
+/// `$4` next due, `$5` cursor or NULL (kept), `$6` log, `$7` business, `$8` feed.
+pub(super) const FINISH_POLL: &str = "UPDATE feeds SET lease_until = NULL, polled_at = $3, \
+    next_poll_at = $4, cursor = COALESCE($5, cursor), last_log = $6, \
+    last_success_at = CASE WHEN $1 IS NULL THEN $2 ELSE last_success_at END, \
+    consecutive_failures = CASE WHEN $1 IS NULL THEN 0 ELSE consecutive_failures + 1 END, \
+    last_error = COALESCE($1, last_error), \
+    last_error_at = CASE WHEN $1 IS NULL THEN last_error_at ELSE $2 END \
+    WHERE business_id = $7 AND id = $8";
+
+/// Deliveries of an account's transactions enqueued since `$3` and not attempted yet.
+pub(super) const UNATTEMPTED_DELIVERIES: &str = "SELECT COUNT(*) FROM deliveries d \
+    JOIN transactions t ON t.business_id = d.business_id AND t.id = d.transaction_id \
+    WHERE d.status = 'pending' AND d.business_id = $1 AND d.attempts = 0 AND d.created_at >= $3 \
+    AND t.account_id = $2";
 
 /// A `feeds` row as read.
 #[derive(sqlx::FromRow)]
@@ -210,9 +246,15 @@ pub(super) struct FeedRow {
     business_id: i64,
     account_id: i64,
     kind: String,
+    settings: String,
     token_prefix: String,
     secret: String,
     enabled: i64,
+    interval_ms: i64,
+    next_poll_at: Option<i64>,
+    polled_at: Option<i64>,
+    cursor: String,
+    last_log: String,
     last_success_at: Option<i64>,
     last_error: String,
     last_error_at: Option<i64>,
@@ -225,19 +267,25 @@ impl TryFrom<FeedRow> for Feed {
 
     fn try_from(r: FeedRow) -> Result<Self, StoreError> {
         // A row this version cannot read is a decoding failure, as for webhooks.
-        let kind = FeedKind::parse(&r.kind).ok_or_else(|| {
-            StoreError::Database(sqlx::Error::Decode(
-                format!("feed {} has unknown kind {:?}", r.id, r.kind).into(),
-            ))
-        })?;
+        let undecodable = |why: String| {
+            StoreError::Database(sqlx::Error::Decode(format!("feed {}: {why}", r.id).into()))
+        };
+        let kind = FeedKind::parse(&r.kind)
+            .ok_or_else(|| undecodable(format!("unknown kind {:?}", r.kind)))?;
+        let settings = FeedSettings::from_stored(kind, &r.settings).map_err(undecodable)?;
         Ok(Feed {
             id: r.id,
             business_id: r.business_id,
             account_id: r.account_id,
-            kind,
+            settings,
             token_prefix: r.token_prefix,
             secret: r.secret,
             enabled: r.enabled != 0,
+            interval_ms: r.interval_ms,
+            next_poll_at: r.next_poll_at,
+            polled_at: r.polled_at,
+            cursor: r.cursor,
+            last_log: r.last_log,
             last_success_at: r.last_success_at,
             last_error: r.last_error,
             last_error_at: r.last_error_at,
@@ -762,27 +810,31 @@ macro_rules! impl_store {
                 Ok(row.map(|(business_id, user_id)| Principal { business_id, user_id }))
             }
 
-            async fn create_notify_feed(
+            async fn create_feed(
                 &self,
                 business_id: BusinessId,
                 account_id: i64,
-                token: &FeedToken,
-                secret: &str,
+                feed: &NewFeed<'_>,
             ) -> StoreResult<Feed> {
+                let now = now_ms();
+                let pull = feed.settings.is_pull();
                 let row: sql::FeedRow = sqlx::query_as(&format!(
-                    "INSERT INTO feeds (business_id, account_id, kind, token_hash, token_prefix, secret, \
-                     enabled, last_error, consecutive_failures, created_at) \
-                     SELECT business_id, id, $3, $4, $5, $6, 1, '', 0, $7 FROM bank_accounts \
+                    "INSERT INTO feeds (business_id, account_id, kind, settings, token_hash, token_prefix, \
+                     secret, enabled, interval_ms, next_poll_at, last_error, consecutive_failures, created_at) \
+                     SELECT business_id, id, $3, $4, $5, $6, $7, 1, $8, $9, '', 0, $10 FROM bank_accounts \
                      WHERE business_id = $1 AND id = $2 RETURNING {}",
                     sql::FEED_COLUMNS
                 ))
                 .bind(business_id)
                 .bind(account_id)
-                .bind(FeedKind::Notify.as_str())
-                .bind(token.digest())
-                .bind(token.display_prefix())
-                .bind(secret)
-                .bind(now_ms())
+                .bind(feed.settings.kind().as_str())
+                .bind(feed.settings.to_json())
+                .bind(feed.token.map(|t| t.digest()))
+                .bind(feed.token.map(|t| t.display_prefix()).unwrap_or_default())
+                .bind(feed.secret)
+                .bind(feed.interval_ms)
+                .bind(pull.then_some(now))
+                .bind(now)
                 .fetch_optional(self.write_pool())
                 .await
                 .map_err(|e| sql::conflict_or(e, || "feed token collision; try again".to_string()))?
@@ -802,16 +854,112 @@ macro_rules! impl_store {
                 row.map(Feed::try_from).transpose()
             }
 
-            async fn list_feeds(&self, business_id: BusinessId) -> StoreResult<Vec<Feed>> {
+            async fn list_feeds(
+                &self,
+                business_id: BusinessId,
+                account_id: Option<i64>,
+            ) -> StoreResult<Vec<Feed>> {
                 let rows: Vec<sql::FeedRow> = sqlx::query_as(&format!(
-                    "SELECT {} FROM feeds WHERE business_id = $1 ORDER BY id",
+                    "SELECT {} FROM feeds WHERE business_id = $1 AND ($2 IS NULL OR account_id = $2) \
+                     ORDER BY id",
                     sql::FEED_COLUMNS
                 ))
                 .bind(business_id)
+                .bind(account_id)
                 .fetch_all(&self.pool)
                 .await
                 .map_err(StoreError::from_sqlx)?;
                 rows.into_iter().map(Feed::try_from).collect()
+            }
+
+            async fn disable_feed(&self, business_id: BusinessId, feed_id: i64) -> StoreResult<bool> {
+                let query = sqlx::query(
+                    "UPDATE feeds SET enabled = 0, next_poll_at = NULL WHERE business_id = $1 AND id = $2",
+                )
+                .bind(business_id)
+                .bind(feed_id);
+                Ok(self.write_one(query).await? > 0)
+            }
+
+            async fn claim_feeds(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<Feed>> {
+                let skip_locked = self.backend() == $crate::storage::Backend::Postgres;
+                let rows: Vec<sql::FeedRow> = sqlx::query_as(&sql::claim_feeds_sql(skip_locked))
+                    .bind(lease_until)
+                    .bind(now)
+                    .bind(limit)
+                    .fetch_all(self.write_pool())
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                rows.into_iter().map(Feed::try_from).collect()
+            }
+
+            async fn extend_feed_lease(&self, business_id: BusinessId, feed_id: i64, lease_until: i64) -> StoreResult<()> {
+                let query = sqlx::query("UPDATE feeds SET lease_until = $1 WHERE business_id = $2 AND id = $3")
+                    .bind(lease_until)
+                    .bind(business_id)
+                    .bind(feed_id);
+                self.write_one(query).await?;
+                Ok(())
+            }
+
+            async fn next_feed_due(&self) -> StoreResult<Option<i64>> {
+                // A feed being polled is due again only when its lease expires.
+                sqlx::query_scalar(
+                    "SELECT MIN(COALESCE(lease_until, next_poll_at)) FROM feeds \
+                     WHERE next_poll_at IS NOT NULL AND enabled = 1",
+                )
+                .fetch_one(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)
+            }
+
+            async fn finish_poll(&self, business_id: BusinessId, poll: &$crate::storage::PollRecord) -> StoreResult<()> {
+                let query = sqlx::query(sql::FINISH_POLL)
+                    .bind(poll.error.as_deref())
+                    .bind(poll.finished_at)
+                    .bind(poll.started_at)
+                    .bind(poll.next_poll_at)
+                    .bind(poll.cursor.as_deref())
+                    .bind(&poll.log)
+                    .bind(business_id)
+                    .bind(poll.feed_id);
+                self.write_one(query).await?;
+                Ok(())
+            }
+
+            async fn request_sync(
+                &self,
+                business_id: BusinessId,
+                account_id: i64,
+                now: i64,
+            ) -> StoreResult<Vec<Feed>> {
+                let rows: Vec<sql::FeedRow> = sqlx::query_as(&format!(
+                    "UPDATE feeds SET sync_requested_at = $1 WHERE business_id = $2 AND account_id = $3 \
+                     AND enabled = 1 AND next_poll_at IS NOT NULL RETURNING {}",
+                    sql::FEED_COLUMNS
+                ))
+                .bind(now)
+                .bind(business_id)
+                .bind(account_id)
+                .fetch_all(self.write_pool())
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                rows.into_iter().map(Feed::try_from).collect()
+            }
+
+            async fn unattempted_deliveries(
+                &self,
+                business_id: BusinessId,
+                account_id: i64,
+                since: i64,
+            ) -> StoreResult<i64> {
+                sqlx::query_scalar(sql::UNATTEMPTED_DELIVERIES)
+                    .bind(business_id)
+                    .bind(account_id)
+                    .bind(since)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(StoreError::from_sqlx)
             }
 
             async fn record_feed_health(
@@ -881,6 +1029,30 @@ macro_rules! impl_store {
                 .await
                 .map_err(StoreError::from_sqlx)?;
                 Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn resolve_unparsed(&self, business_id: BusinessId, ids: &[i64]) -> StoreResult<u64> {
+                let mut done = 0;
+                for chunk in ids.chunks(sql::INSERT_CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::new("DELETE FROM unparsed_texts WHERE business_id = ");
+                    qb.push_bind(business_id).push(" AND id IN (");
+                    let mut list = qb.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    qb.push(")");
+                    done += qb.build().execute(self.write_pool()).await.map_err(StoreError::from_sqlx)?.rows_affected();
+                }
+                Ok(done)
+            }
+
+            async fn set_unparsed_reason(&self, business_id: BusinessId, id: i64, reason: &str) -> StoreResult<()> {
+                let query = sqlx::query("UPDATE unparsed_texts SET reason = $1 WHERE business_id = $2 AND id = $3")
+                    .bind(reason)
+                    .bind(business_id)
+                    .bind(id);
+                self.write_one(query).await?;
+                Ok(())
             }
 
             async fn add_account(

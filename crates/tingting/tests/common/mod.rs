@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::Output;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -195,7 +195,8 @@ pub struct Tenant {
     pub key: String,
 }
 
-/// The real server, in-process, on 127.0.0.1:0 over a fresh database.
+/// The real server, in-process, on 127.0.0.1:0 over a fresh database, with its feed scheduler
+/// (and, when asked, its delivery worker).
 pub struct TestServer {
     pub base: String,
     pub store: Arc<dyn Store>,
@@ -247,6 +248,10 @@ impl TestServer {
             }));
         }
         let state = AppState::new(store.clone(), BankDirectory::builtin(), wakeup);
+        let mut until_stopped = stopped.clone();
+        tokio::spawn(state.scheduler().run(async move {
+            let _ = until_stopped.wait_for(|s| *s).await;
+        }));
         tokio::spawn(http::serve(listener, state, async move {
             let _ = rx.await;
             let _ = stop.send(true);
@@ -427,5 +432,49 @@ impl Drop for ServeProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A webhook receiver on loopback that keeps every body it gets.
+pub struct Receiver {
+    pub url: String,
+    bodies: Arc<Mutex<Vec<Value>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Receiver {
+    /// Listens on 127.0.0.1:0; the webhook URL is `url`.
+    pub async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let kept = bodies.clone();
+        let app = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(move |body: String| {
+                let kept = kept.clone();
+                async move {
+                    kept.lock()
+                        .unwrap()
+                        .push(serde_json::from_str(&body).unwrap());
+                    "ok"
+                }
+            }),
+        );
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        Self { url, bodies, task }
+    }
+
+    /// The bodies received so far, in order.
+    pub fn bodies(&self) -> Vec<Value> {
+        self.bodies.lock().unwrap().clone()
     }
 }

@@ -8,7 +8,7 @@ use crate::domain::BankAccount;
 use crate::http::error::{success, with_message, ApiError, Envelope};
 use crate::http::extract::{Auth, Id};
 use crate::http::params::ListParams;
-use crate::http::views::{AccountView, Page, TransactionRecord};
+use crate::http::views::{AccountView, Connection, Page, TransactionRecord};
 use crate::http::AppState;
 
 /// Casso's message on the accounts endpoints.
@@ -21,10 +21,12 @@ pub async fn list(
     State(state): State<AppState>,
     Auth(who): Auth,
 ) -> Result<Json<Envelope<Vec<AccountView>>>, ApiError> {
+    let feeds = state.store.list_feeds(who.business_id, None).await?;
     let mut views = Vec::new();
     for a in state.store.list_accounts(who.business_id).await? {
         let totals = state.store.account_totals(who.business_id, a.id).await?;
-        views.push(AccountView::new(&a, totals, state.banks));
+        let connection = Connection::of(&feeds, a.id);
+        views.push(AccountView::new(&a, totals, state.banks, connection));
     }
     Ok(with_message(SUCCESSFUL, views))
 }
@@ -41,9 +43,11 @@ pub async fn get(
 ) -> Result<Json<Envelope<AccountView>>, ApiError> {
     let a = find(&state, who.business_id, id).await?;
     let totals = state.store.account_totals(who.business_id, a.id).await?;
+    let feeds = state.store.list_feeds(who.business_id, Some(a.id)).await?;
+    let connection = Connection::of(&feeds, a.id);
     Ok(with_message(
         SUCCESSFUL,
-        AccountView::new(&a, totals, state.banks),
+        AccountView::new(&a, totals, state.banks, connection),
     ))
 }
 

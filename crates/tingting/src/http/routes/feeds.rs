@@ -1,19 +1,27 @@
 //! **Ours**: an account's feeds and the texts they could not read.
-//! `GET`/`POST /v2/accounts/{id}/feeds`, `GET /v2/accounts/{id}/unparsed`.
+//! `GET`/`POST /v2/accounts/{id}/feeds`, `DELETE /v2/accounts/{id}/feeds/{feed_id}`,
+//! `GET /v2/accounts/{id}/unparsed`, `POST /v2/accounts/{id}/unparsed/reparse`.
 
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::accounts::find;
+use crate::domain::feed::check_interval;
 use crate::domain::time::render_vn;
-use crate::domain::{Feed, FeedToken, UnparsedText};
+use crate::domain::{DemoSettings, Feed, FeedSettings, FeedToken, NewFeed, UnparsedText};
 use crate::http::error::{success, ApiError, Envelope};
-use crate::http::extract::{Auth, Id, Json};
+use crate::http::extract::{Auth, FeedId, Id, Json};
 use crate::http::AppState;
+use crate::ingest::notify::{self, NotifyError, ReparseReport};
 
 /// Longest accepted signing secret.
 const MAX_SECRET_LEN: usize = 200;
+/// A demo feed's default rate (transfers per minute).
+const DEFAULT_DEMO_RATE: f64 = 2.0;
+/// A demo feed's default poll interval (seconds).
+const DEFAULT_DEMO_INTERVAL_S: i64 = 15;
 /// Most unparsed texts listed at once.
 const MAX_LIST: i64 = 200;
 
@@ -25,37 +33,56 @@ pub struct FeedView {
     pub id: i64,
     /// The account it feeds.
     pub account_id: i64,
-    /// `notify`.
+    /// `notify` (push), `demo` or `command` (pull).
     pub kind: &'static str,
-    /// The first characters of its token, to recognise it.
+    /// Whether it accepts input (push) or is polled (pull).
+    pub enabled: bool,
+    /// A notification feed's token prefix, to recognise it ("" for pull feeds).
     pub token_prefix: String,
     /// Whether posts must be signed (`X-Signature`).
     pub signed: bool,
-    /// Whether it accepts input.
-    pub enabled: bool,
-    /// When it last brought something readable, Vietnam time (to within 10 s).
+    /// A pull feed's settings: `{"perMinute"}` for the demo bank, `{"program", "args",
+    /// "timeoutMs"}` for a command; null for notification feeds.
+    #[schema(value_type = Option<Object>)]
+    pub settings: Option<serde_json::Value>,
+    /// A pull feed's poll interval in seconds.
+    pub interval_seconds: Option<i64>,
+    /// When a pull feed is polled next (Vietnam time; sooner after a sync).
+    pub next_poll_at: Option<String>,
+    /// When its last finished poll started, Vietnam time.
+    pub last_polled_at: Option<String>,
+    /// What its last poll printed (a command's standard error, at most 4,000 characters).
+    pub last_log: String,
+    /// When it last worked, Vietnam time (a notification feed's to within 10 s).
     pub last_success_at: Option<String>,
     /// Its last problem ("" when none).
     pub last_error: String,
     /// When that happened, Vietnam time.
     pub last_error_at: Option<String>,
-    /// Problems since the last success.
+    /// Problems since the last success; above 0, the account's `connectStatus` is 0.
     pub consecutive_failures: i64,
-    /// Set only in the answer that created the feed: where forwarders post, with the secret
-    /// token (`/ingest/notify/ttn_...`); prefix it with the server's public address.
+    /// Set only in the answer that created a notification feed: where forwarders post, with
+    /// the secret token (`/ingest/notify/ttn_...`); prefix it with the server's public address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ingest_path: Option<String>,
 }
 
 impl FeedView {
-    fn new(f: &Feed, token: Option<&FeedToken>) -> Self {
+    /// Shows a feed; `token` only when it was just created.
+    pub fn new(f: &Feed, token: Option<&FeedToken>) -> Self {
+        let pull = f.settings.is_pull();
         Self {
             id: f.id,
             account_id: f.account_id,
-            kind: f.kind.as_str(),
+            kind: f.kind().as_str(),
+            enabled: f.enabled,
             token_prefix: f.token_prefix.clone(),
             signed: !f.secret.is_empty(),
-            enabled: f.enabled,
+            settings: serde_json::from_str(&f.settings.to_json()).ok(),
+            interval_seconds: pull.then_some(f.interval_ms / 1000),
+            next_poll_at: f.next_poll_at.map(render_vn),
+            last_polled_at: f.polled_at.map(render_vn),
+            last_log: f.last_log.clone(),
             last_success_at: f.last_success_at.map(render_vn),
             last_error: f.last_error.clone(),
             last_error_at: f.last_error_at.map(render_vn),
@@ -67,13 +94,18 @@ impl FeedView {
 
 /// A new feed.
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct FeedRequest {
-    /// `notify` (forwarded bank notifications; the only kind so far).
+    /// `notify` (forwarded bank notifications) or `demo` (the demo bank). Command feeds run
+    /// programs on the server and are added there, with `tingting feed add-command`.
     pub kind: String,
-    /// Optional HMAC-SHA256 key forwarders sign posts with.
+    /// `notify`: optional HMAC-SHA256 key forwarders sign posts with.
     #[serde(default)]
     pub secret: String,
+    /// `demo`: average transfers per minute (default 2).
+    pub per_minute: Option<f64>,
+    /// `demo`: seconds between polls (default 15, at least 1).
+    pub interval_seconds: Option<i64>,
 }
 
 /// A text a feed could not read.
@@ -126,24 +158,21 @@ pub async fn list(
     Id(id): Id,
 ) -> Result<axum::Json<Envelope<Vec<FeedView>>>, ApiError> {
     find(&state, who.business_id, id).await?;
-    let feeds = state.store.list_feeds(who.business_id).await?;
+    let feeds = state.store.list_feeds(who.business_id, Some(id)).await?;
     Ok(success(
-        feeds
-            .iter()
-            .filter(|f| f.account_id == id)
-            .map(|f| FeedView::new(f, None))
-            .collect(),
+        feeds.iter().map(|f| FeedView::new(f, None)).collect(),
     ))
 }
 
-/// **ours**: gives the account a feed; for `notify`, the answer carries the ingest path with
-/// its secret token, shown only this once.
+/// **ours**: gives the account a feed. For `notify`, the answer carries the ingest path with
+/// its secret token, shown only this once; a `demo` feed is polled at once.
 #[utoipa::path(post, path = "/v2/accounts/{id}/feeds", tag = "tingting",
     security(("apikey" = [])),
     params(("id" = i64, Path, description = "Account id")),
     request_body = FeedRequest,
     responses((status = 200, body = Envelope<FeedView>),
-              (status = 400, description = "Unknown kind or secret too long"),
+              (status = 400, description = "Unknown kind, or a setting out of range"),
+              (status = 403, description = "Command feeds are added on the server, with the CLI"),
               (status = 404, description = "No such account in this business")))]
 pub async fn create(
     State(state): State<AppState>,
@@ -152,23 +181,91 @@ pub async fn create(
     Json(req): Json<FeedRequest>,
 ) -> Result<axum::Json<Envelope<FeedView>>, ApiError> {
     find(&state, who.business_id, id).await?;
-    if req.kind != "notify" {
-        return Err(ApiError::bad_request(format!(
-            "kind: unknown feed kind {:?} (expected \"notify\")",
-            req.kind
-        )));
-    }
-    if req.secret.len() > MAX_SECRET_LEN || req.secret.trim() != req.secret {
-        return Err(ApiError::bad_request(format!(
-            "secret: at most {MAX_SECRET_LEN} characters, without surrounding spaces"
-        )));
-    }
     let token = FeedToken::generate();
-    let feed = state
-        .store
-        .create_notify_feed(who.business_id, id, &token, &req.secret)
-        .await?;
-    Ok(success(FeedView::new(&feed, Some(&token))))
+    let new = match req.kind.as_str() {
+        "notify" => {
+            if req.per_minute.is_some() || req.interval_seconds.is_some() {
+                return Err(ApiError::bad_request(
+                    "perMinute and intervalSeconds are settings of demo feeds",
+                ));
+            }
+            if req.secret.len() > MAX_SECRET_LEN || req.secret.trim() != req.secret {
+                return Err(ApiError::bad_request(format!(
+                    "secret: at most {MAX_SECRET_LEN} characters, without surrounding spaces"
+                )));
+            }
+            NewFeed {
+                settings: FeedSettings::Notify,
+                token: Some(&token),
+                secret: &req.secret,
+                interval_ms: 0,
+            }
+        }
+        "demo" => {
+            if !req.secret.is_empty() {
+                return Err(ApiError::bad_request("secret: only notification feeds have one"));
+            }
+            let settings = DemoSettings::new(req.per_minute.unwrap_or(DEFAULT_DEMO_RATE))
+                .map_err(|e| ApiError::bad_request(format!("perMinute: {e}")))?;
+            let interval_ms = req
+                .interval_seconds
+                .unwrap_or(DEFAULT_DEMO_INTERVAL_S)
+                .saturating_mul(1000);
+            NewFeed {
+                settings: FeedSettings::Demo(settings),
+                token: None,
+                secret: "",
+                interval_ms: check_interval(interval_ms)
+                    .map_err(|e| ApiError::bad_request(format!("intervalSeconds: {e}")))?,
+            }
+        }
+        "command" => {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "Command feeds run programs on the server: add them there with `tingting feed add-command`",
+            ))
+        }
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "kind: unknown feed kind {other:?} (expected \"notify\" or \"demo\")"
+            )))
+        }
+    };
+    let feed = state.store.create_feed(who.business_id, id, &new).await?;
+    if feed.settings.is_pull() {
+        state.polls.nudge();
+    }
+    let shown = new.token.filter(|_| !feed.settings.is_pull());
+    Ok(success(FeedView::new(&feed, shown)))
+}
+
+/// **ours**: turns a feed off (its ingest URL stops working, it is no longer polled); its
+/// transactions and unparsed texts stay.
+#[utoipa::path(delete, path = "/v2/accounts/{id}/feeds/{feed_id}", tag = "tingting",
+    security(("apikey" = [])),
+    params(("id" = i64, Path, description = "Account id"),
+           ("feed_id" = i64, Path, description = "Feed id")),
+    responses((status = 200, body = Envelope<FeedView>, description = "The feed, now disabled"),
+              (status = 404, description = "No such account or feed in this business")))]
+pub async fn disable(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    Id(id): Id,
+    FeedId(feed_id): FeedId,
+) -> Result<axum::Json<Envelope<FeedView>>, ApiError> {
+    find(&state, who.business_id, id).await?;
+    let not_found = || ApiError::not_found(format!("Feed {feed_id} not found"));
+    let feeds = state.store.list_feeds(who.business_id, Some(id)).await?;
+    if !feeds.iter().any(|f| f.id == feed_id) {
+        return Err(not_found());
+    }
+    state.store.disable_feed(who.business_id, feed_id).await?;
+    let feeds = state.store.list_feeds(who.business_id, Some(id)).await?;
+    let feed = feeds
+        .iter()
+        .find(|f| f.id == feed_id)
+        .ok_or_else(not_found)?;
+    Ok(success(FeedView::new(feed, None)))
 }
 
 /// **ours**: texts the account's feeds could not read, newest first.
@@ -190,4 +287,25 @@ pub async fn unparsed(
         .list_unparsed(who.business_id, Some(id), limit)
         .await?;
     Ok(success(texts.into_iter().map(Into::into).collect()))
+}
+
+/// **ours**: reads the account's unparsed texts again with the current parsers (after an
+/// upgrade improved them): readable ones become transactions and are delivered, texts now
+/// known not to be transactions are dropped, the rest stay listed with today's reason.
+#[utoipa::path(post, path = "/v2/accounts/{id}/unparsed/reparse", tag = "tingting",
+    security(("apikey" = [])),
+    params(("id" = i64, Path, description = "Account id")),
+    responses((status = 200, body = Envelope<ReparseReport>),
+              (status = 404, description = "No such account in this business")))]
+pub async fn reparse(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    Id(id): Id,
+) -> Result<axum::Json<Envelope<ReparseReport>>, ApiError> {
+    find(&state, who.business_id, id).await?;
+    match notify::reparse(&state.notify_services(), who.business_id, Some(id)).await {
+        Ok(report) => Ok(success(report)),
+        Err(NotifyError::Ingest(e)) => Err(e.into()),
+        Err(other) => Err(ApiError::bad_request(other.to_string())),
+    }
 }

@@ -9,7 +9,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use crate::domain::api_key::digest;
 use crate::http::error::{success, ApiError, Envelope};
 use crate::http::AppState;
-use crate::ingest::notify::{self, NotifyError, NotifyReport, Services};
+use crate::ingest::notify::{self, NotifyError, NotifyReport};
 
 /// Stores the bank messages in the body (plain text, forwarder JSON, SMS Gateway event, form
 /// or e-mail) as transactions of the URL's account.
@@ -42,13 +42,7 @@ pub async fn notify(
         signature: text("x-signature"),
         timestamp: text("x-timestamp"),
     };
-    let services = Services {
-        store: state.store.as_ref(),
-        queue: &state.ingest,
-        handoff: &state.wakeup,
-        banks: state.banks,
-    };
-    match notify::receive(&services, &feed, envelope, &body).await {
+    match notify::receive(&state.notify_services(), &feed, envelope, &body).await {
         Ok(report) => Ok(success(report)),
         Err(NotifyError::BadSignature) => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,

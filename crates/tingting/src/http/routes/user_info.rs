@@ -5,7 +5,7 @@ use axum::Json;
 
 use crate::http::error::{success, ApiError, Envelope};
 use crate::http::extract::Auth;
-use crate::http::views::{BankAccSummary, BusinessView, UserInfo, UserView};
+use crate::http::views::{BankAccSummary, BusinessView, Connection, UserInfo, UserView};
 use crate::http::AppState;
 
 /// The caller's user, business and bank accounts.
@@ -26,6 +26,7 @@ pub async fn user_info(
         .await?
         .ok_or_else(ApiError::unauthorized)?;
     let accounts = store.list_accounts(who.business_id).await?;
+    let feeds = store.list_feeds(who.business_id, None).await?;
     Ok(success(UserInfo {
         user: UserView {
             id: user.id,
@@ -37,7 +38,7 @@ pub async fn user_info(
         },
         bank_accs: accounts
             .iter()
-            .map(|a| BankAccSummary::new(a, state.banks))
+            .map(|a| BankAccSummary::new(a, state.banks, Connection::of(&feeds, a.id)))
             .collect(),
     }))
 }

@@ -44,12 +44,19 @@ async fn setup(backend: Backend) -> Option<(TestServer, Tenant, BankAccount, Rec
     Some((srv, t, account, rx))
 }
 
+/// Syncs an account; the sync must have completed within its wait.
 async fn sync(srv: &TestServer, t: &Tenant, number: &str) -> Value {
-    let (status, body) = srv
-        .post("/v2/sync", &t.key, &json!({"bank_acc_id": number}))
-        .await;
-    assert_eq!(status, 200, "{body}");
-    body
+    let resp = sync_request(srv, t, number).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["x-tingting-sync"], "complete");
+    resp.json().await.unwrap()
+}
+
+fn sync_request(srv: &TestServer, t: &Tenant, number: &str) -> reqwest::RequestBuilder {
+    srv.client
+        .post(format!("{}/v2/sync", srv.base))
+        .header("Authorization", format!("Apikey {}", t.key))
+        .json(&json!({"bank_acc_id": number}))
 }
 
 /// Ids of the transactions the receiver got (legacy format: `data` is an array).
@@ -300,14 +307,18 @@ async fn concurrent_syncs_share_polls_and_commands_time_out(backend: Backend) {
     assert_eq!(count(), 1);
     let mut syncs = tokio::task::JoinSet::new();
     for _ in 0..5 {
-        let request = srv
-            .client
-            .post(format!("{}/v2/sync", srv.base))
-            .header("Authorization", format!("Apikey {}", t.key))
-            .json(&json!({"bank_acc_id": "12345678"}));
-        syncs.spawn(async move { request.send().await.unwrap().status().as_u16() });
+        let request = sync_request(&srv, &t, "12345678");
+        syncs.spawn(async move {
+            let resp = request.send().await.unwrap();
+            (
+                resp.status().as_u16(),
+                resp.headers()["x-tingting-sync"].clone(),
+            )
+        });
     }
-    assert_eq!(syncs.join_all().await, vec![200; 5]);
+    for (status, outcome) in syncs.join_all().await {
+        assert_eq!((status, outcome.to_str().unwrap()), (200, "complete"));
+    }
     let after = count();
     assert!(
         (2..=3).contains(&after),
@@ -415,10 +426,16 @@ echo run >> "$1/runs"; sleep 0.1; rmdir "$1/lock""#,
             .json(&json!({"bank_acc_id": "12345678"}));
         syncs.spawn(async move {
             tokio::time::sleep(Duration::from_millis(30 * i)).await;
-            request.send().await.unwrap().status().as_u16()
+            let resp = request.send().await.unwrap();
+            (
+                resp.status().as_u16(),
+                resp.headers()["x-tingting-sync"].clone(),
+            )
         });
     }
-    assert_eq!(syncs.join_all().await, vec![200; 12]);
+    for (status, outcome) in syncs.join_all().await {
+        assert_eq!((status, outcome.to_str().unwrap()), (200, "complete"));
+    }
     let runs = std::fs::read_to_string(dir.path().join("runs")).unwrap();
     assert!(runs.lines().count() >= 2, "{runs}");
     assert!(

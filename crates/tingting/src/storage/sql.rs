@@ -934,7 +934,10 @@ macro_rules! impl_store {
                 now: i64,
             ) -> StoreResult<Vec<Feed>> {
                 let rows: Vec<sql::FeedRow> = sqlx::query_as(&format!(
-                    "UPDATE feeds SET sync_requested_at = $1 WHERE business_id = $2 AND account_id = $3 \
+                    // Concurrent requests may reach the database out of order: keep the latest.
+                    "UPDATE feeds SET sync_requested_at = CASE WHEN sync_requested_at IS NULL \
+                     OR sync_requested_at < $1 THEN $1 ELSE sync_requested_at END \
+                     WHERE business_id = $2 AND account_id = $3 \
                      AND enabled = 1 AND next_poll_at IS NOT NULL RETURNING {}",
                     sql::FEED_COLUMNS
                 ))

@@ -1,6 +1,7 @@
 //! `POST /v2/sync`: poll an account's pull feeds now.
 
 use axum::extract::State;
+use axum::http::HeaderName;
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -9,6 +10,10 @@ use crate::http::error::{success, ApiError, Envelope};
 use crate::http::extract::{Auth, Json};
 use crate::http::AppState;
 use crate::ingest::pull;
+
+/// **ours**: the response header saying whether the wait was enough: `complete`, or
+/// `timed-out` when the answer came before every poll and first delivery attempt finished.
+pub const SYNC_HEADER: &str = "x-tingting-sync";
 
 /// Which account to sync.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -24,14 +29,16 @@ pub struct SyncRequest {
 /// Concurrent syncs of one account share the polls.
 #[utoipa::path(post, path = "/v2/sync", tag = "casso", security(("apikey" = [])),
     request_body = SyncRequest,
-    responses((status = 200, body = Envelope<Option<String>>, description = "`data` is null. Synced (or the wait ran out; the polls still finish)"),
+    responses((status = 200, body = Envelope<Option<String>>,
+               description = "`data` is null. Synced, or the wait ran out (the polls still finish)",
+               headers(("x-tingting-sync" = String, description = "`complete` or `timed-out`"))),
               (status = 400, description = "bank_acc_id missing or not an account number"),
               (status = 404, description = "No account with that number in this business")))]
 pub async fn sync(
     State(state): State<AppState>,
     Auth(who): Auth,
     Json(req): Json<SyncRequest>,
-) -> Result<axum::Json<Envelope<()>>, ApiError> {
+) -> Result<([(HeaderName, &'static str); 1], axum::Json<Envelope<()>>), ApiError> {
     let number = match &req.bank_acc_id {
         Value::String(s) if !s.trim().is_empty() => s.trim().to_string(),
         Value::Number(n) if n.is_u64() => n.to_string(),
@@ -53,12 +60,18 @@ pub async fn sync(
         state.sync_wait,
     )
     .await?;
-    if !synced.complete {
+    let outcome = if synced.complete {
+        "complete"
+    } else {
         tracing::info!(
             account = account.id,
             feeds = synced.feeds,
             "sync answered before its polls and deliveries finished"
         );
-    }
-    Ok(success(()))
+        "timed-out"
+    };
+    Ok((
+        [(HeaderName::from_static(SYNC_HEADER), outcome)],
+        success(()),
+    ))
 }

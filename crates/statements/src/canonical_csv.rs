@@ -458,6 +458,7 @@ impl<R: Read> CanonicalCsvReader<R> {
                     counterparty_name: optional(columns.counterparty_name),
                     counterparty_account: optional(columns.counterparty_account),
                     counterparty_bank: optional(columns.counterparty_bank),
+                    account: None,
                     line,
                     raw: encode_record(row),
                 })
@@ -634,6 +635,7 @@ mod tests {
                 counterparty_name: Some("NGUYEN VAN A".into()),
                 counterparty_account: Some("0123456789".into()),
                 counterparty_bank: Some("VCB".into()),
+                account: None,
                 line: 2,
                 raw: row.into(),
             }

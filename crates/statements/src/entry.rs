@@ -22,6 +22,10 @@ pub struct Entry {
     pub counterparty_account: Option<String>,
     /// Bank of the other party, if known.
     pub counterparty_bank: Option<String>,
+    /// The statement's own account (number or IBAN) as the file names it, when the format
+    /// carries one (MT940 `:25:`, camt `Acct/Id`); None for canonical CSV. Callers check it
+    /// against the account they import into.
+    pub account: Option<String>,
     /// 1-based physical line number in the source file where the entry starts.
     pub line: u64,
     /// The entry's source text, for auditing. For canonical CSV this is the

@@ -7,7 +7,8 @@
 //! accept untrusted uploads should cap the input size).
 //!
 //! Today it understands tingting's *canonical CSV* format
-//! ([`CanonicalCsvReader`]); MT940 and camt.053 parsers will live here too.
+//! ([`CanonicalCsvReader`]) and SWIFT MT940 statements ([`Mt940Reader`], format
+//! described in the [`mt940`] module); a camt.053 parser will live here too.
 //! The money and time parsers ([`parse_vnd`], [`parse_time`]) are public so
 //! other inputs (such as the HTTP ingest endpoint's `bookedAt`) can share
 //! exactly the same rules.
@@ -125,11 +126,13 @@
 pub mod amount;
 pub mod canonical_csv;
 mod entry;
+pub mod mt940;
 pub mod time;
 
 pub use amount::{parse_vnd, AmountError, AmountErrorKind, MAX_ABS_VND};
 pub use canonical_csv::{CanonicalCsvReader, HeaderError, RowError};
 pub use entry::Entry;
+pub use mt940::Mt940Reader;
 pub use time::{parse_time, vietnam_offset, TimeError, TimeErrorKind, VIETNAM_UTC_OFFSET_SECONDS};
 
 /// Longest excerpt of an offending value quoted in an error message, in chars.

@@ -131,7 +131,7 @@ fn assert_vn_now(text: &str) {
 }
 
 fn report(created: u64, duplicates: u64) -> Value {
-    json!({"created": created, "duplicates": duplicates, "rejected_count": 0, "rejected": []})
+    json!({"format": "csv", "created": created, "duplicates": duplicates, "rejected_count": 0, "rejected": []})
 }
 
 /// `tingting serve` as a child process on 127.0.0.1:0; killed when dropped.
@@ -633,6 +633,99 @@ const CREDIT_DEBIT_CSV: &str = "Time,Description,Credit,Debit,Balance,Counterpar
 2025-05-02,Nhan tien DH2002,50.000,,1200000,
 ";
 
+/// A Vietcombank-style MT940 export: two messages, the second for another account.
+const MT940: &str = "{1:F01BFTVVNVXAXXX0000000000}{2:O940}{4:\r
+:20:STMT250422\r
+:25:970416/12345678\r
+:28C:00001/001\r
+:60F:C250421VND1000000,00\r
+:61:2504220422C250000,00NTRFNONREF//FT25112000001\r
+:86:DH1042 NGUYEN VAN A chuyen tien\r
+:61:2504220422D11000,NMSCNONREF//FT25112000002\r
+:86:Phi SMS Banking\r
+:62F:C250422VND1239000,00\r
+-}\r
+{1:F01BFTVVNVXAXXX0000000000}{2:O940}{4:\r
+:20:STMT250422B\r
+:25:99998888\r
+:60F:C250421VND0,00\r
+:61:2504220422C5000,00NTRFNONREF//FT25112000003\r
+:86:not ours\r
+:62F:C250422VND5000,00\r
+-}\r
+";
+
+/// An MT940 file is recognised without `--format`, stored with its running balances, and
+/// imported once however often it is imported; entries about another account are refused.
+async fn import_mt940_files(backend: Backend) {
+    let Some(db) = TestDb::fresh(backend).await else {
+        return;
+    };
+    let url = db.url.as_str();
+    let dir = tempfile::tempdir().unwrap();
+    user_create(url, "mt@shop.vn", "MT shop");
+    account_add(url, "mt@shop.vn", "ACB", "12345678");
+    let file = temp_file(&dir, "statement.sta", MT940);
+    let path = file.to_str().unwrap();
+
+    let (code, rep, err) = import(url, &["--account", "12345678", path]);
+    assert_eq!(code, Some(2), "{rep} {err}");
+    assert_eq!(rep["format"], "mt940");
+    assert_eq!(
+        (&rep["created"], &rep["duplicates"]),
+        (&json!(2), &json!(0))
+    );
+    assert_eq!(
+        rep["rejected"],
+        json!([{"line": 16, "message": "the statement is for account 99998888, not 12345678"}])
+    );
+    assert_eq!(err, "1 entry rejected; the rest is imported. Fix them and import again: stored entries are skipped as duplicates.\n");
+    let (_, rep, _) = import(url, &["--account", "12345678", "--format", "mt940", path]);
+    assert_eq!(
+        (&rep["created"], &rep["duplicates"]),
+        (&json!(0), &json!(2))
+    );
+    // Read as CSV, the file has no usable header.
+    let out = cli(
+        url,
+        &["import", "--account", "12345678", "--format", "csv", path],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no \"time\" column"),
+        "{}",
+        stderr(&out)
+    );
+
+    let key = apikey_create(url, "mt@shop.vn", "");
+    let srv = Served::start(url, &[]);
+    let client = reqwest::Client::new();
+    let records = transactions(&client, &srv, &key, "2025-04-22", "2025-04-22").await;
+    let got: Vec<(i64, i64, &str, &str)> = records
+        .iter()
+        .map(|r| {
+            (
+                r["amount"].as_i64().unwrap(),
+                r["cusum_balance"].as_i64().unwrap(),
+                r["description"].as_str().unwrap(),
+                r["tid"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                250_000,
+                1_250_000,
+                "DH1042 NGUYEN VAN A chuyen tien",
+                "FT25112000001"
+            ),
+            (-11_000, 1_239_000, "Phi SMS Banking", "FT25112000002"),
+        ]
+    );
+}
+
 async fn import_canonical_csv_files(backend: Backend) {
     let Some(db) = TestDb::fresh(backend).await else {
         return;
@@ -792,7 +885,7 @@ hom qua,bad time,5000,
     assert_eq!(messages[2], "amount \"0\" must not be zero");
     assert_eq!(
         err,
-        "3 line(s) rejected; the rest is imported. Fix them and import again: stored lines are skipped as duplicates.\n"
+        "3 entries rejected; the rest is imported. Fix them and import again: stored entries are skipped as duplicates.\n"
     );
 
     // Again: the good lines are duplicates now, the bad ones still rejected.
@@ -1245,6 +1338,7 @@ both_backends!(
     apikey_lifecycle,
     account_add_resolves_banks_and_rejects_bad_input,
     import_canonical_csv_files,
+    import_mt940_files,
     import_rejects_bad_lines_but_keeps_the_rest,
     import_refuses_bad_headers_and_unknown_accounts,
     serve_demo_seeds_once_and_reuses,

@@ -10,7 +10,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::admin::user_by_email;
-use crate::ingest::csv_import::import_canonical_csv;
+use crate::ingest::statement::{import_statement, Format};
 use crate::storage;
 
 /// Exit status when the file was imported but some lines were rejected.
@@ -24,7 +24,10 @@ pub struct ImportArgs {
     /// The owner's e-mail, needed only when several businesses have that account number.
     #[arg(long)]
     email: Option<String>,
-    /// The file (tingting canonical CSV).
+    /// The file's format (detected from its first bytes when not given).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// The statement file: tingting canonical CSV or MT940.
     file: PathBuf,
 }
 
@@ -67,7 +70,7 @@ pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
     };
     let reader = bar.wrap_read(file);
     let progress = bar.clone();
-    let report = import_canonical_csv(store.as_ref(), &account, reader, move |r| {
+    let report = import_statement(store.as_ref(), &account, args.format, reader, move |r| {
         progress.set_message(format!(
             "{} created, {} duplicates, {} rejected",
             r.created, r.duplicates, r.rejected_count
@@ -78,8 +81,12 @@ pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
     println!("{}", serde_json::to_string(&report)?);
     if report.rejected_count > 0 {
         eprintln!(
-            "{} line(s) rejected; the rest is imported. Fix them and import again: stored lines are skipped as duplicates.",
-            report.rejected_count
+            "{} rejected; the rest is imported. Fix them and import again: stored entries are skipped as duplicates.",
+            if report.rejected_count == 1 {
+                "1 entry".to_string()
+            } else {
+                format!("{} entries", report.rejected_count)
+            }
         );
         return Ok(ExitCode::from(EXIT_SOME_REJECTED));
     }

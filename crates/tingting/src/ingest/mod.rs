@@ -1,10 +1,10 @@
 //! Ingest: the single door every feed uses. It normalizes and validates incoming transactions,
 //! then stores them (deduplicated) in one database transaction through [`Store::ingest`].
 
-pub mod csv_import;
 pub mod item;
 pub mod notify;
 pub mod pull;
+pub mod statement;
 
 pub use item::IngestItem;
 
@@ -34,8 +34,12 @@ pub enum IngestError {
     Store(#[from] StoreError),
 }
 
-/// Trims the text fields of a transaction as every feed expects.
+/// Trims the text fields of a transaction as every feed expects, and drops NUL characters
+/// (which PostgreSQL cannot store in text; a statement file may carry them).
 pub fn normalize(mut t: NewTransaction) -> NewTransaction {
+    if t.raw.contains('\0') {
+        t.raw = t.raw.replace('\0', "");
+    }
     for field in [
         &mut t.description,
         &mut t.reference,
@@ -47,6 +51,9 @@ pub fn normalize(mut t: NewTransaction) -> NewTransaction {
         &mut t.virtual_account_name,
         &mut t.payment_channel,
     ] {
+        if field.contains('\0') {
+            *field = field.replace('\0', "");
+        }
         let trimmed = field.trim();
         if trimmed.len() != field.len() {
             *field = trimmed.to_string();
@@ -147,4 +154,22 @@ pub async fn ingest_into_account(
         handoff.wake();
     }
     Ok(stored.outcomes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizing_trims_and_drops_nul() {
+        let t = normalize(NewTransaction {
+            description: " DH1042\0 chuyen tien ".into(),
+            reference: "\0FT1".into(),
+            raw: "a\0b".into(),
+            ..Default::default()
+        });
+        assert_eq!(t.description, "DH1042 chuyen tien");
+        assert_eq!(t.reference, "FT1");
+        assert_eq!(t.raw, "ab");
+    }
 }

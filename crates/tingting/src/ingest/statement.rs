@@ -1,0 +1,288 @@
+//! Importing a statement file: tingting's canonical CSV, MT940 or camt.05x (see the
+//! `statements` crate), the format given or detected from the file's first bytes.
+//!
+//! The file is parsed on a blocking thread and handed over in bounded batches, so memory stays
+//! flat however large the file is. Each batch is stored in one database transaction; entries
+//! that are already stored count as duplicates, so re-running an interrupted or finished
+//! import completes it without duplicating anything.
+
+use std::io::{BufRead, BufReader, Read};
+
+use serde::Serialize;
+use statements::{CanonicalCsvReader, Entry, Mt940Reader, RowError};
+use tokio::sync::mpsc;
+
+use super::{ingest_batch, IngestError};
+use crate::domain::{BankAccount, NewTransaction};
+use crate::storage::Store;
+
+/// Lines stored per database transaction.
+pub const BATCH_SIZE: usize = 1000;
+/// Batches parsed ahead of the database.
+const BATCHES_IN_FLIGHT: usize = 4;
+/// Rejected lines listed in a report (all are counted).
+pub const MAX_LISTED_REJECTIONS: usize = 1000;
+
+/// A statement file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// tingting's canonical CSV (a header row naming the columns).
+    Csv,
+    /// SWIFT MT940.
+    Mt940,
+}
+
+impl Format {
+    /// The format of a file starting with `head`: MT940 when a SWIFT block or an MT940 tag
+    /// opens it, canonical CSV otherwise.
+    pub fn detect(head: &[u8]) -> Self {
+        let text = String::from_utf8_lossy(head);
+        let text = text.trim_start_matches('\u{feff}').trim_start();
+        let mt940 = text.starts_with("{1:")
+            || text.starts_with(":20:")
+            || text.lines().take(20).any(|l| {
+                let l = l.trim_start();
+                l.starts_with(":20:") || l.starts_with(":25:") || l.starts_with(":61:")
+            });
+        if mt940 {
+            Format::Mt940
+        } else {
+            Format::Csv
+        }
+    }
+
+    /// The name stored as the transactions' source.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Mt940 => "mt940",
+        }
+    }
+}
+
+/// An entry that could not be imported.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rejected {
+    /// 1-based line number in the file where the entry starts (a CSV header is line 1).
+    pub line: u64,
+    /// Why.
+    pub message: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    /// The file's format.
+    pub format: Format,
+    /// Transactions stored by this import.
+    pub created: u64,
+    /// Lines already stored (by an earlier import or earlier in this file).
+    pub duplicates: u64,
+    /// Number of rejected lines.
+    pub rejected_count: u64,
+    /// The first rejected lines, with reasons.
+    pub rejected: Vec<Rejected>,
+}
+
+impl ImportReport {
+    fn new(format: Format) -> Self {
+        Self {
+            format,
+            created: 0,
+            duplicates: 0,
+            rejected_count: 0,
+            rejected: Vec::new(),
+        }
+    }
+
+    fn reject(&mut self, line: u64, message: String) {
+        self.rejected_count += 1;
+        if self.rejected.len() < MAX_LISTED_REJECTIONS {
+            self.rejected.push(Rejected { line, message });
+        }
+    }
+}
+
+/// Why an import stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The header row is unusable; nothing was imported.
+    #[error("{0}")]
+    Header(String),
+    /// Storing failed; batches before the failure are stored, re-run to complete.
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+}
+
+type Batch = Vec<(u64, Result<NewTransaction, String>)>;
+
+/// Entries of a statement, in file order.
+type Entries = Box<dyn Iterator<Item = Result<Entry, RowError>> + Send>;
+
+/// Imports a statement from `reader` into `account`, in `format` or the format detected from
+/// its first bytes, calling `on_batch` with the report so far after each stored batch. Entries
+/// of a statement about another account are rejected.
+pub async fn import_statement<R: Read + Send + 'static>(
+    store: &dyn Store,
+    account: &BankAccount,
+    format: Option<Format>,
+    reader: R,
+    mut on_batch: impl FnMut(&ImportReport),
+) -> Result<ImportReport, ImportError> {
+    let mut reader = BufReader::with_capacity(64 * 1024, reader);
+    let format = match format {
+        Some(f) => f,
+        None => Format::detect(
+            reader
+                .fill_buf()
+                .map_err(|e| ImportError::Header(format!("cannot read the file: {e}")))?,
+        ),
+    };
+    let entries: Entries = match format {
+        Format::Csv => Box::new(
+            CanonicalCsvReader::new(reader).map_err(|e| ImportError::Header(e.to_string()))?,
+        ),
+        Format::Mt940 => Box::new(Mt940Reader::new(reader)),
+    };
+    let number = account.account_number.clone();
+    let source = format.as_str();
+    let (tx, mut rx) = mpsc::channel::<Batch>(BATCHES_IN_FLIGHT);
+    let parser = tokio::task::spawn_blocking(move || {
+        let mut batch = Vec::with_capacity(BATCH_SIZE);
+        for row in entries {
+            batch.push(match row {
+                Ok(entry) => match foreign_account(&entry, &number) {
+                    Some(problem) => (entry.line, Err(problem)),
+                    None => (entry.line, Ok(to_transaction(entry, source))),
+                },
+                Err(e) => (e.line, Err(e.message)),
+            });
+            if batch.len() == BATCH_SIZE
+                && tx
+                    .blocking_send(std::mem::replace(
+                        &mut batch,
+                        Vec::with_capacity(BATCH_SIZE),
+                    ))
+                    .is_err()
+            {
+                return;
+            }
+        }
+        if !batch.is_empty() {
+            let _ = tx.blocking_send(batch);
+        }
+    });
+    let mut report = ImportReport::new(format);
+    while let Some(batch) = rx.recv().await {
+        let mut valid = Vec::with_capacity(batch.len());
+        let mut lines = Vec::with_capacity(batch.len());
+        for (line, row) in batch {
+            match row.and_then(|t| {
+                let t = super::normalize(t);
+                t.validate().map(|()| t).map_err(|e| e.message)
+            }) {
+                Ok(t) => {
+                    valid.push(t);
+                    lines.push(line);
+                }
+                Err(message) => report.reject(line, message),
+            }
+        }
+        for outcome in ingest_batch(store, account, valid).await? {
+            if outcome.created {
+                report.created += 1;
+            } else {
+                report.duplicates += 1;
+            }
+        }
+        on_batch(&report);
+    }
+    // The parser only stops early when the receiver is gone, which cannot happen here.
+    let _ = parser.await;
+    Ok(report)
+}
+
+/// Why an entry does not belong to account `number`, if its statement names another account.
+/// The statement's account matches when, letters and digits only, it is the number or ends
+/// with it (a bank prefix, an IBAN).
+fn foreign_account(entry: &Entry, number: &str) -> Option<String> {
+    let stated = entry.account.as_deref()?;
+    let plain: String = stated.chars().filter(char::is_ascii_alphanumeric).collect();
+    if plain.eq_ignore_ascii_case(number) || plain.ends_with(number) {
+        None
+    } else {
+        Some(format!(
+            "the statement is for account {stated}, not {number}"
+        ))
+    }
+}
+
+fn to_transaction(e: Entry, source: &str) -> NewTransaction {
+    NewTransaction {
+        amount: e.amount,
+        booked_at: e.booked_at.timestamp_millis(),
+        description: e.description,
+        reference: e.reference.unwrap_or_default(),
+        running_balance: e.balance,
+        counterparty_name: e.counterparty_name.unwrap_or_default(),
+        counterparty_account: e.counterparty_account.unwrap_or_default(),
+        counterparty_bank: e.counterparty_bank.unwrap_or_default(),
+        source: source.into(),
+        raw: e.raw,
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_detected_from_the_first_bytes() {
+        assert_eq!(Format::detect(b"time,description,amount\n"), Format::Csv);
+        assert_eq!(Format::detect(b""), Format::Csv);
+        assert_eq!(
+            Format::detect(b"\xef\xbb\xbf:20:STMT1\r\n:25:123\r\n"),
+            Format::Mt940
+        );
+        assert_eq!(
+            Format::detect(b"{1:F01VCBVVNVXAXXX0000000000}{2:O940}{4:\n:20:X\n"),
+            Format::Mt940
+        );
+        assert_eq!(Format::detect(b"\n\n  :20:X\n"), Format::Mt940);
+    }
+
+    #[test]
+    fn a_statement_of_another_account_is_refused() {
+        let entry = |account: Option<&str>| Entry {
+            booked_at: chrono::Utc::now(),
+            amount: 1,
+            description: String::new(),
+            reference: None,
+            balance: None,
+            counterparty_name: None,
+            counterparty_account: None,
+            counterparty_bank: None,
+            account: account.map(str::to_string),
+            line: 1,
+            raw: String::new(),
+        };
+        assert_eq!(foreign_account(&entry(None), "0123456789"), None);
+        assert_eq!(
+            foreign_account(&entry(Some("0123456789")), "0123456789"),
+            None
+        );
+        assert_eq!(
+            foreign_account(&entry(Some("970436/0123456789")), "0123456789"),
+            None
+        );
+        assert_eq!(
+            foreign_account(&entry(Some("VN12 0123 4567 89")), "0123456789"),
+            None
+        );
+        assert!(foreign_account(&entry(Some("9999999999")), "0123456789")
+            .unwrap()
+            .contains("9999999999"));
+    }
+}

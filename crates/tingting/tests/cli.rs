@@ -633,28 +633,6 @@ const CREDIT_DEBIT_CSV: &str = "Time,Description,Credit,Debit,Balance,Counterpar
 2025-05-02,Nhan tien DH2002,50.000,,1200000,
 ";
 
-/// A Vietcombank-style MT940 export: two messages, the second for another account.
-const MT940: &str = "{1:F01BFTVVNVXAXXX0000000000}{2:O940}{4:\r
-:20:STMT250422\r
-:25:970416/12345678\r
-:28C:00001/001\r
-:60F:C250421VND1000000,00\r
-:61:2504220422C250000,00NTRFNONREF//FT25112000001\r
-:86:DH1042 NGUYEN VAN A chuyen tien\r
-:61:2504220422D11000,NMSCNONREF//FT25112000002\r
-:86:Phi SMS Banking\r
-:62F:C250422VND1239000,00\r
--}\r
-{1:F01BFTVVNVXAXXX0000000000}{2:O940}{4:\r
-:20:STMT250422B\r
-:25:99998888\r
-:60F:C250421VND0,00\r
-:61:2504220422C5000,00NTRFNONREF//FT25112000003\r
-:86:not ours\r
-:62F:C250422VND5000,00\r
--}\r
-";
-
 /// An MT940 file is recognised without `--format`, stored with its running balances, and
 /// imported once however often it is imported; entries about another account are refused.
 async fn import_mt940_files(backend: Backend) {
@@ -665,7 +643,7 @@ async fn import_mt940_files(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     user_create(url, "mt@shop.vn", "MT shop");
     account_add(url, "mt@shop.vn", "ACB", "12345678");
-    let file = temp_file(&dir, "statement.sta", MT940);
+    let file = temp_file(&dir, "statement.sta", common::MT940_SAMPLE);
     let path = file.to_str().unwrap();
 
     let (code, rep, err) = import(url, &["--account", "12345678", path]);

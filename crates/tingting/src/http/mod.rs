@@ -145,9 +145,20 @@ pub fn router(state: AppState) -> Router {
         .route("/v2/deliveries/{id}/retry", post(routes::deliveries::retry))
         .route("/healthz", get(routes::health::healthz))
         .route("/openapi.json", get(openapi::serve))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    // Statement uploads stream to disk and count their own size (a larger limit).
+    let uploads = Router::new()
+        .route(
+            "/v2/accounts/{id}/statements",
+            post(routes::statements::upload),
+        )
+        .layer(DefaultBodyLimit::disable());
+    let app = api
+        .merge(uploads)
         .fallback(|| async { ApiError::not_found("Not found") })
         .with_state(state);
-    api.layer(
+    app.layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
             .layer(
@@ -162,13 +173,11 @@ pub fn router(state: AppState) -> Router {
             )
             .layer(PropagateRequestIdLayer::new(request_id))
             .layer(axum::middleware::map_response(error::envelope_errors))
-            .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
             .layer(CatchPanicLayer::new())
             .layer(TimeoutLayer::with_status_code(
                 StatusCode::SERVICE_UNAVAILABLE,
                 REQUEST_TIMEOUT,
-            ))
-            .layer(DefaultBodyLimit::max(BODY_LIMIT)),
+            )),
     )
 }
 

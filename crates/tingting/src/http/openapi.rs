@@ -22,6 +22,7 @@ use super::routes;
         routes::feeds::disable,
         routes::feeds::unparsed,
         routes::feeds::reparse,
+        routes::statements::upload,
         routes::sync::sync,
         routes::ingest::ingest,
         routes::notify::notify,

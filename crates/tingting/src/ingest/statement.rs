@@ -24,7 +24,7 @@ const BATCHES_IN_FLIGHT: usize = 4;
 pub const MAX_LISTED_REJECTIONS: usize = 1000;
 
 /// A statement file format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// tingting's canonical CSV (a header row naming the columns).
@@ -62,7 +62,7 @@ impl Format {
 }
 
 /// An entry that could not be imported.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Rejected {
     /// 1-based line number in the file where the entry starts (a CSV header is line 1).
     pub line: u64,
@@ -71,7 +71,7 @@ pub struct Rejected {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     /// The file's format.
     pub format: Format,

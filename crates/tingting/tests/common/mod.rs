@@ -345,6 +345,28 @@ impl TestServer {
     }
 }
 
+/// A Vietcombank-style MT940 export: two messages, the second for another account.
+pub const MT940_SAMPLE: &str = "{1:F01BFTVVNVXAXXX0000000000}{2:O940}{4:\r
+:20:STMT250422\r
+:25:970416/12345678\r
+:28C:00001/001\r
+:60F:C250421VND1000000,00\r
+:61:2504220422C250000,00NTRFNONREF//FT25112000001\r
+:86:DH1042 NGUYEN VAN A chuyen tien\r
+:61:2504220422D11000,NMSCNONREF//FT25112000002\r
+:86:Phi SMS Banking\r
+:62F:C250422VND1239000,00\r
+-}\r
+{1:F01BFTVVNVXAXXX0000000000}{2:O940}{4:\r
+:20:STMT250422B\r
+:25:99998888\r
+:60F:C250421VND0,00\r
+:61:2504220422C5000,00NTRFNONREF//FT25112000003\r
+:86:not ours\r
+:62F:C250422VND5000,00\r
+-}\r
+";
+
 /// Today's date in Vietnam, `YYYY-MM-DD`.
 pub fn vn_today() -> String {
     tingting::domain::time::vn_today()

@@ -1,0 +1,172 @@
+//! Statement uploads: `POST /v2/accounts/{id}/statements` imports a file like `tingting
+//! import` (format detected or given, idempotent, entries of another account rejected), with
+//! its own size limit. Both backends.
+
+mod common;
+
+use common::{Backend, Tenant, TestServer, MT940_SAMPLE};
+use serde_json::{json, Value};
+
+both_backends!(uploads_import_like_the_cli, upload_errors);
+
+const BOUNDARY: &str = "tingting-test-boundary";
+
+/// A `multipart/form-data` body with the given `(name, content)` parts.
+fn multipart(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, content) in parts {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}.txt\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+async fn upload(
+    client: &reqwest::Client,
+    srv: &TestServer,
+    t: &Tenant,
+    account: i64,
+    body: Vec<u8>,
+) -> Result<(u16, Value), reqwest::Error> {
+    let resp = client
+        .post(format!("{}/v2/accounts/{account}/statements", srv.base))
+        .header("Authorization", format!("Apikey {}", t.key))
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(body)
+        .send()
+        .await?;
+    let status = resp.status().as_u16();
+    Ok((status, resp.json().await.expect("JSON body")))
+}
+
+/// An MT940 upload is detected, stored with its balances, rejected entries listed; the same
+/// upload again stores nothing.
+async fn uploads_import_like_the_cli(backend: Backend) {
+    let Some(srv) = TestServer::start(backend).await else {
+        return;
+    };
+    let t = srv.tenant("owner@hoasen.vn", "Cửa hàng Hoa Sen").await;
+    let account = srv.account(&t, "ACB", "12345678").await;
+    let body = multipart(&[("file", MT940_SAMPLE.as_bytes())]);
+    let (status, first) = upload(&srv.client, &srv, &t, account.id, body.clone())
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(
+        first["data"],
+        json!({"format": "mt940", "created": 2, "duplicates": 0, "rejected_count": 1,
+               "rejected": [{"line": 16, "message": "the statement is for account 99998888, not 12345678"}]})
+    );
+    let (_, again) = upload(&srv.client, &srv, &t, account.id, body)
+        .await
+        .unwrap();
+    assert_eq!(
+        (&again["data"]["created"], &again["data"]["duplicates"]),
+        (&json!(0), &json!(2))
+    );
+    let (_, page) = srv
+        .get(
+            "/v2/transactions?fromDate=2025-04-22&toDate=2025-04-22",
+            &t.key,
+        )
+        .await;
+    let balances: Vec<i64> = page["data"]["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["cusum_balance"].as_i64().unwrap())
+        .collect();
+    assert_eq!(balances, [1_250_000, 1_239_000]);
+
+    // A canonical CSV with an explicit format.
+    let csv = b"time,description,amount,reference\n2025-04-23 08:00:00,DH1043,99000,FT9\n";
+    let (status, body) = upload(
+        &srv.client,
+        &srv,
+        &t,
+        account.id,
+        multipart(&[("format", b"csv"), ("file", csv)]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (&body["data"]["format"], &body["data"]["created"]),
+        (&json!("csv"), &json!(1))
+    );
+}
+
+/// Uploads without a file, with an unknown format, of a file that is no statement, to
+/// another business's account, or over the limit are refused in the envelope.
+async fn upload_errors(backend: Backend) {
+    let Some(srv) = TestServer::start(backend).await else {
+        return;
+    };
+    let t = srv.tenant("owner@hoasen.vn", "Cửa hàng Hoa Sen").await;
+    let account = srv.account(&t, "ACB", "12345678").await;
+    let other = srv.tenant("other@shop.vn", "Other").await;
+    let theirs = srv.account(&other, "VCB", "0011223344").await;
+    let file = MT940_SAMPLE.as_bytes();
+    for (parts, status, text) in [
+        (
+            vec![("format", &b"mt940"[..])],
+            400,
+            "no part named \"file\"",
+        ),
+        (
+            vec![("format", &b"qif"[..]), ("file", file)],
+            400,
+            "unknown statement format",
+        ),
+        (
+            vec![("format", &b"csv"[..]), ("file", file)],
+            400,
+            "no \"time\" column",
+        ),
+    ] {
+        let (got, body) = upload(&srv.client, &srv, &t, account.id, multipart(&parts))
+            .await
+            .unwrap();
+        assert_eq!(got, status, "{body}");
+        assert!(body["message"].as_str().unwrap().contains(text), "{body}");
+        assert_eq!(body["data"], Value::Null);
+    }
+    let (status, _) = upload(
+        &srv.client,
+        &srv,
+        &t,
+        theirs.id,
+        multipart(&[("file", file)]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 404);
+
+    // Over 20 MiB. The server answers before reading everything and closes the connection,
+    // so a client still writing may see a broken pipe instead: retry with a fresh client.
+    let huge = multipart(&[("file", &vec![b'x'; 21 * 1024 * 1024])]);
+    let mut answer = None;
+    for _ in 0..10 {
+        if let Ok(got) = upload(&reqwest::Client::new(), &srv, &t, account.id, huge.clone()).await {
+            answer = Some(got);
+            break;
+        }
+    }
+    let (status, body) = answer.expect("an answer to the oversized upload");
+    assert_eq!(status, 413, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("20 MiB"),
+        "{body}"
+    );
+}

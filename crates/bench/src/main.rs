@@ -5,6 +5,9 @@
 //! `GET /v2/transactions` from keep-alive connections in a closed loop and prints throughput,
 //! latency percentiles and the server's memory.
 //!
+//! `tingting-bench import` generates a statement (canonical CSV or MT940) and times its import
+//! with the `tingting` CLI, sampling its peak RSS.
+//!
 //! `tingting-bench webhooks` starts `tingting serve` and a webhook receiver, pushes
 //! transactions through `POST /v2/ingest` at fixed open-loop rates and prints, per rate, how
 //! many webhooks arrived and the latency from each transaction's scheduled send to its
@@ -12,6 +15,7 @@
 
 mod csvgen;
 mod load;
+mod mt940gen;
 mod procfs;
 mod tingting;
 mod util;
@@ -43,6 +47,30 @@ enum Command {
     Read(ReadArgs),
     /// Push transactions at fixed rates and time each one's webhook.
     Webhooks(WebhookArgs),
+    /// Generate a statement file (canonical CSV or MT940) and time `tingting import` of it.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ImportArgs {
+    /// Entries in the generated statement.
+    #[arg(long, default_value_t = 1_000_000)]
+    entries: u64,
+    /// The file's format.
+    #[arg(long, default_value = "mt940", value_parser = ["csv", "mt940"])]
+    format: String,
+    /// The tingting binary [default: target/release/tingting, else next to this binary].
+    #[arg(long)]
+    tingting: Option<PathBuf>,
+    /// Working directory for the file and the database [default: a new temporary directory].
+    #[arg(long)]
+    workdir: Option<PathBuf>,
+    /// Keep the working directory.
+    #[arg(long)]
+    keep: bool,
+    /// Seed of the data generator.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -135,6 +163,7 @@ struct BenchState {
 
 const STATE_FILE: &str = "bench.json";
 const CSV_FILE: &str = "bench.csv";
+const MT940_FILE: &str = "bench.sta";
 const DB_FILE: &str = "bench.db";
 const EMAIL: &str = "bench@tingting.example";
 const BUSINESS: &str = "Cong ty TNHH Bench";
@@ -145,6 +174,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Read(args) => read(args),
         Command::Webhooks(args) => webhooks(args),
+        Command::Import(args) => import(args),
     };
     match result {
         Ok(code) => code,
@@ -153,6 +183,89 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    anyhow::ensure!(args.entries > 0, "--entries must be at least 1");
+    let binary = find_tingting(args.tingting.as_deref())?;
+    let workdir = prepare_workdir(args.workdir.as_deref(), false)?;
+    anyhow::ensure!(
+        !workdir.path.join(DB_FILE).exists(),
+        "{} already exists: use another --workdir",
+        workdir.path.join(DB_FILE).display()
+    );
+    println!(
+        "tingting-bench import: {} entries as {}, {} CPU(s)",
+        thousands(args.entries),
+        args.format,
+        procfs::cpus()
+    );
+    println!("    tingting: {}", binary.display());
+    println!("    workdir:  {}", workdir.path.display());
+    let result = run_import(&args, &binary, &workdir.path);
+    if args.keep {
+        println!("workdir kept: {}", workdir.path.display());
+    } else {
+        cleanup(&workdir)?;
+        println!("workdir removed: {}", workdir.path.display());
+    }
+    result
+}
+
+fn run_import(args: &ImportArgs, binary: &Path, dir: &Path) -> anyhow::Result<ExitCode> {
+    let tt = tingting_in(binary, dir);
+    println!("[1/2] generate the statement");
+    let csv = dir.join(CSV_FILE);
+    let vn = FixedOffset::east_opt(7 * 3600).context("UTC+7")?;
+    let now = Utc::now().with_timezone(&vn).naive_local();
+    let started = Instant::now();
+    let summary = csvgen::generate(&csv, args.entries, args.seed, now)?;
+    let (file, bytes) = if args.format == "mt940" {
+        let file = dir.join(MT940_FILE);
+        let bytes = mt940gen::from_csv(&csv, &file, ACCOUNT_NUMBER)?;
+        std::fs::remove_file(&csv)?;
+        (file, bytes)
+    } else {
+        (csv, summary.bytes)
+    };
+    println!(
+        "    {} ({}) in {}",
+        file.display(),
+        mib_bytes(bytes),
+        secs(started.elapsed())
+    );
+    println!("[2/2] create the database and import ({})", tt.database);
+    create_tenant(&tt)?;
+    let run = tt.import(ACCOUNT_NUMBER, &file)?;
+    let count = |k: &str| run.report[k].as_u64().unwrap_or(u64::MAX);
+    let created = count("created");
+    println!(
+        "    import ({}): {} created, {} duplicates, {} rejected in {} → {} entries/s ({:.1} MiB/s)",
+        run.report["format"].as_str().unwrap_or("?"),
+        thousands(created),
+        thousands(count("duplicates")),
+        thousands(count("rejected_count")),
+        secs(run.elapsed),
+        thousands((created as f64 / run.elapsed.as_secs_f64()) as u64),
+        bytes as f64 / (1024.0 * 1024.0) / run.elapsed.as_secs_f64()
+    );
+    println!(
+        "    import process: peak RSS {} (VmHWM), CPU {:.1} s ({:.0}% of one core), {}",
+        mib(run.peak.hwm_kib),
+        run.cpu_seconds,
+        run.cpu_seconds * 100.0 / run.elapsed.as_secs_f64(),
+        run.status
+    );
+    if created != args.entries || !run.status.success() {
+        bail!(
+            "the import created {created} of {} entries (exit {}); report: {}; stderr: {}",
+            args.entries,
+            run.status,
+            run.report,
+            run.stderr.trim()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The working directory, and whether this run made it.
@@ -793,6 +906,7 @@ fn cleanup(w: &Workdir) -> anyhow::Result<()> {
     }
     for name in [
         CSV_FILE,
+        MT940_FILE,
         STATE_FILE,
         DB_FILE,
         "bench.db-wal",

@@ -5,7 +5,7 @@
 //! `GET /v2/transactions` from keep-alive connections in a closed loop and prints throughput,
 //! latency percentiles and the server's memory.
 //!
-//! `tingting-bench import` generates a statement (canonical CSV or MT940) and times its import
+//! `tingting-bench import` generates a statement (canonical CSV, MT940 or camt.053) and times its import
 //! with the `tingting` CLI, sampling its peak RSS.
 //!
 //! `tingting-bench webhooks` starts `tingting serve` and a webhook receiver, pushes
@@ -13,6 +13,7 @@
 //! many webhooks arrived and the latency from each transaction's scheduled send to its
 //! webhook's arrival. See `crates/bench/README.md`.
 
+mod camtgen;
 mod csvgen;
 mod load;
 mod mt940gen;
@@ -47,7 +48,7 @@ enum Command {
     Read(ReadArgs),
     /// Push transactions at fixed rates and time each one's webhook.
     Webhooks(WebhookArgs),
-    /// Generate a statement file (canonical CSV or MT940) and time `tingting import` of it.
+    /// Generate a statement file (canonical CSV, MT940 or camt.053) and time its `tingting import`.
     Import(ImportArgs),
 }
 
@@ -57,7 +58,7 @@ struct ImportArgs {
     #[arg(long, default_value_t = 1_000_000)]
     entries: u64,
     /// The file's format.
-    #[arg(long, default_value = "mt940", value_parser = ["csv", "mt940"])]
+    #[arg(long, default_value = "mt940", value_parser = ["csv", "mt940", "camt"])]
     format: String,
     /// The tingting binary [default: target/release/tingting, else next to this binary].
     #[arg(long)]
@@ -164,6 +165,7 @@ struct BenchState {
 const STATE_FILE: &str = "bench.json";
 const CSV_FILE: &str = "bench.csv";
 const MT940_FILE: &str = "bench.sta";
+const CAMT_FILE: &str = "bench.xml";
 const DB_FILE: &str = "bench.db";
 const EMAIL: &str = "bench@tingting.example";
 const BUSINESS: &str = "Cong ty TNHH Bench";
@@ -220,13 +222,20 @@ fn run_import(args: &ImportArgs, binary: &Path, dir: &Path) -> anyhow::Result<Ex
     let now = Utc::now().with_timezone(&vn).naive_local();
     let started = Instant::now();
     let summary = csvgen::generate(&csv, args.entries, args.seed, now)?;
-    let (file, bytes) = if args.format == "mt940" {
-        let file = dir.join(MT940_FILE);
-        let bytes = mt940gen::from_csv(&csv, &file, ACCOUNT_NUMBER)?;
-        std::fs::remove_file(&csv)?;
-        (file, bytes)
-    } else {
-        (csv, summary.bytes)
+    let (file, bytes) = match args.format.as_str() {
+        "mt940" => {
+            let file = dir.join(MT940_FILE);
+            let bytes = mt940gen::from_csv(&csv, &file, ACCOUNT_NUMBER)?;
+            std::fs::remove_file(&csv)?;
+            (file, bytes)
+        }
+        "camt" => {
+            let file = dir.join(CAMT_FILE);
+            let bytes = camtgen::from_csv(&csv, &file, ACCOUNT_NUMBER)?;
+            std::fs::remove_file(&csv)?;
+            (file, bytes)
+        }
+        _ => (csv, summary.bytes),
     };
     println!(
         "    {} ({}) in {}",
@@ -907,6 +916,7 @@ fn cleanup(w: &Workdir) -> anyhow::Result<()> {
     for name in [
         CSV_FILE,
         MT940_FILE,
+        CAMT_FILE,
         STATE_FILE,
         DB_FILE,
         "bench.db-wal",

@@ -7,8 +7,9 @@
 //! accept untrusted uploads should cap the input size).
 //!
 //! Today it understands tingting's *canonical CSV* format
-//! ([`CanonicalCsvReader`]) and SWIFT MT940 statements ([`Mt940Reader`], format
-//! described in the [`mt940`] module); a camt.053 parser will live here too.
+//! ([`CanonicalCsvReader`]), SWIFT MT940 statements ([`Mt940Reader`], format
+//! described in the [`mt940`] module) and ISO 20022 camt.052/053/054
+//! ([`CamtReader`], described in the [`camt`] module).
 //! The money and time parsers ([`parse_vnd`], [`parse_time`]) are public so
 //! other inputs (such as the HTTP ingest endpoint's `bookedAt`) can share
 //! exactly the same rules.
@@ -124,12 +125,14 @@
 #![warn(missing_docs)]
 
 pub mod amount;
+pub mod camt;
 pub mod canonical_csv;
 mod entry;
 pub mod mt940;
 pub mod time;
 
 pub use amount::{parse_vnd, AmountError, AmountErrorKind, MAX_ABS_VND};
+pub use camt::{CamtKind, CamtReader};
 pub use canonical_csv::{CanonicalCsvReader, HeaderError, RowError};
 pub use entry::Entry;
 pub use mt940::Mt940Reader;

@@ -7,7 +7,7 @@ mod common;
 use common::{Backend, Tenant, TestServer, MT940_SAMPLE};
 use serde_json::{json, Value};
 
-both_backends!(uploads_import_like_the_cli, upload_errors);
+both_backends!(uploads_import_like_the_cli, camt_uploads, upload_errors);
 
 const BOUNDARY: &str = "tingting-test-boundary";
 
@@ -105,6 +105,108 @@ async fn uploads_import_like_the_cli(backend: Backend) {
         (&body["data"]["format"], &body["data"]["created"]),
         (&json!("csv"), &json!(1))
     );
+}
+
+/// A camt.053 statement: two booked entries and a pending one.
+const CAMT_053: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
+  <BkToCstmrStmt>
+    <GrpHdr><MsgId>STMT-20250422</MsgId><CreDtTm>2025-04-22T23:59:00+07:00</CreDtTm></GrpHdr>
+    <Stmt>
+      <Id>20250422-12345678</Id>
+      <Acct><Id><Othr><Id>12345678</Id></Othr></Id><Ccy>VND</Ccy></Acct>
+      <Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="VND">1000000</Amt>
+        <CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2025-04-22</Dt></Dt></Bal>
+      <Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="VND">1239000</Amt>
+        <CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2025-04-22</Dt></Dt></Bal>
+      <Ntry>
+        <Amt Ccy="VND">250000</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>
+        <BookgDt><DtTm>2025-04-22T09:30:00+07:00</DtTm></BookgDt>
+        <AcctSvcrRef>FT25112000001</AcctSvcrRef>
+        <NtryDtls><TxDtls>
+          <RmtInf><Ustrd>DH1042 chuyen tien</Ustrd></RmtInf>
+          <RltdPties><Dbtr><Nm>NGUYEN VAN A</Nm></Dbtr></RltdPties>
+        </TxDtls></NtryDtls>
+      </Ntry>
+      <Ntry>
+        <Amt Ccy="VND">99000</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>PDNG</Sts>
+        <BookgDt><Dt>2025-04-22</Dt></BookgDt>
+      </Ntry>
+      <Ntry>
+        <Amt Ccy="VND">11000</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts>
+        <BookgDt><DtTm>2025-04-22T14:05:00+07:00</DtTm></BookgDt>
+        <AcctSvcrRef>FT25112000002</AcctSvcrRef>
+        <NtryDtls><TxDtls><RmtInf><Ustrd>Phi SMS Banking</Ustrd></RmtInf></TxDtls></NtryDtls>
+      </Ntry>
+    </Stmt>
+  </BkToCstmrStmt>
+</Document>
+"#;
+
+/// A camt.053 upload is detected; only booked entries become transactions, with the
+/// statement's running balances, times and counterparties.
+async fn camt_uploads(backend: Backend) {
+    let Some(srv) = TestServer::start(backend).await else {
+        return;
+    };
+    let t = srv.tenant("owner@hoasen.vn", "Cửa hàng Hoa Sen").await;
+    let account = srv.account(&t, "ACB", "12345678").await;
+    let body = multipart(&[("file", CAMT_053.as_bytes())]);
+    let (status, report) = upload(&srv.client, &srv, &t, account.id, body.clone())
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(
+        report["data"],
+        json!({"format": "camt", "created": 2, "duplicates": 0, "rejected_count": 0, "rejected": []})
+    );
+    let (_, page) = srv
+        .get(
+            "/v2/transactions?fromDate=2025-04-22&toDate=2025-04-22",
+            &t.key,
+        )
+        .await;
+    let got: Vec<(String, i64, i64, String, String, String)> = page["data"]["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["when"].as_str().unwrap().to_string(),
+                r["amount"].as_i64().unwrap(),
+                r["cusum_balance"].as_i64().unwrap(),
+                r["description"].as_str().unwrap().to_string(),
+                r["tid"].as_str().unwrap().to_string(),
+                r["corresponsiveName"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        got,
+        [
+            (
+                s("2025-04-22 09:30:00"),
+                250_000,
+                1_250_000,
+                s("DH1042 chuyen tien"),
+                s("FT25112000001"),
+                s("NGUYEN VAN A")
+            ),
+            (
+                s("2025-04-22 14:05:00"),
+                -11_000,
+                1_239_000,
+                s("Phi SMS Banking"),
+                s("FT25112000002"),
+                s("")
+            ),
+        ]
+    );
+    let (_, again) = upload(&srv.client, &srv, &t, account.id, body)
+        .await
+        .unwrap();
+    assert_eq!(again["data"]["duplicates"], 2);
 }
 
 /// Uploads without a file, with an unknown format, of a file that is no statement, to

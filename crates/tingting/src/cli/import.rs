@@ -27,7 +27,7 @@ pub struct ImportArgs {
     /// The file's format (detected from its first bytes when not given).
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// The statement file: tingting canonical CSV or MT940.
+    /// The statement file: tingting canonical CSV, MT940 or camt.052/053/054.
     file: PathBuf,
 }
 

@@ -1,4 +1,4 @@
-//! Importing a statement file: tingting's canonical CSV, MT940 or camt.05x (see the
+//! Importing a statement file: tingting's canonical CSV, MT940 or camt.052/053/054 (see the
 //! `statements` crate), the format given or detected from the file's first bytes.
 //!
 //! The file is parsed on a blocking thread and handed over in bounded batches, so memory stays
@@ -9,7 +9,7 @@
 use std::io::{BufRead, BufReader, Read};
 
 use serde::Serialize;
-use statements::{CanonicalCsvReader, Entry, Mt940Reader, RowError};
+use statements::{CamtReader, CanonicalCsvReader, Entry, Mt940Reader, RowError};
 use tokio::sync::mpsc;
 
 use super::{ingest_batch, IngestError};
@@ -31,14 +31,19 @@ pub enum Format {
     Csv,
     /// SWIFT MT940.
     Mt940,
+    /// ISO 20022 camt.052, camt.053 or camt.054 (XML).
+    Camt,
 }
 
 impl Format {
-    /// The format of a file starting with `head`: MT940 when a SWIFT block or an MT940 tag
-    /// opens it, canonical CSV otherwise.
+    /// The format of a file starting with `head`: camt when it is XML, MT940 when a SWIFT
+    /// block or an MT940 tag opens it, canonical CSV otherwise.
     pub fn detect(head: &[u8]) -> Self {
         let text = String::from_utf8_lossy(head);
         let text = text.trim_start_matches('\u{feff}').trim_start();
+        if text.starts_with('<') {
+            return Format::Camt;
+        }
         let mt940 = text.starts_with("{1:")
             || text.starts_with(":20:")
             || text.lines().take(20).any(|l| {
@@ -57,6 +62,7 @@ impl Format {
         match self {
             Format::Csv => "csv",
             Format::Mt940 => "mt940",
+            Format::Camt => "camt",
         }
     }
 }
@@ -144,6 +150,7 @@ pub async fn import_statement<R: Read + Send + 'static>(
             CanonicalCsvReader::new(reader).map_err(|e| ImportError::Header(e.to_string()))?,
         ),
         Format::Mt940 => Box::new(Mt940Reader::new(reader)),
+        Format::Camt => Box::new(CamtReader::new(reader)),
     };
     let number = account.account_number.clone();
     let source = format.as_str();
@@ -251,6 +258,10 @@ mod tests {
             Format::Mt940
         );
         assert_eq!(Format::detect(b"\n\n  :20:X\n"), Format::Mt940);
+        assert_eq!(
+            Format::detect(b"\xef\xbb\xbf<?xml version=\"1.0\"?><Document>"),
+            Format::Camt
+        );
     }
 
     #[test]

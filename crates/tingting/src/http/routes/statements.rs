@@ -15,15 +15,15 @@ use crate::ingest::statement::{import_statement, Format, ImportError, ImportRepo
 /// Largest statement file accepted by upload; larger ones go through `tingting import`.
 pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
 
-/// Imports a statement file (canonical CSV or MT940, detected unless `format` says) into
+/// Imports a statement file (canonical CSV, MT940 or camt.05x, detected unless `format` says) into
 /// the account, like `tingting import`: entries already stored are duplicates, entries of
 /// another account are rejected. Send `multipart/form-data` with the file in a part named
-/// `file` and optionally a part `format` (`csv`, `mt940`).
+/// `file` and optionally a part `format` (`csv`, `mt940`, `camt`).
 #[utoipa::path(post, path = "/v2/accounts/{id}/statements", tag = "tingting",
     security(("apikey" = [])),
     params(("id" = i64, Path, description = "Account id")),
     request_body(content_type = "multipart/form-data",
-        description = "`file`: the statement; `format` (optional): `csv` or `mt940`"),
+        description = "`file`: the statement; `format` (optional): `csv`, `mt940` or `camt`"),
     responses((status = 200, body = Envelope<ImportReport>, description = "What was imported; rejected entries listed with their lines"),
               (status = 400, description = "No file part, an unknown format, or a file that is not a statement"),
               (status = 404, description = "No such account in this business"),
@@ -65,10 +65,11 @@ pub async fn upload(
                 format = Some(match text.trim() {
                     "csv" => Format::Csv,
                     "mt940" => Format::Mt940,
+                    "camt" => Format::Camt,
                     other => {
                         return Err(ApiError::bad_request(format!(
-                            "format: unknown statement format {other:?} (expected csv or mt940)"
-                        )))
+                        "format: unknown statement format {other:?} (expected csv, mt940 or camt)"
+                    )))
                     }
                 });
             }

@@ -319,9 +319,11 @@ async fn concurrent_syncs_share_polls_and_commands_time_out(backend: Backend) {
     for (status, outcome) in syncs.join_all().await {
         assert_eq!((status, outcome.to_str().unwrap()), (200, "complete"));
     }
+    // One poll serves the syncs that arrived before it started; a second those that came
+    // during it; a third only if the machine delayed some requests by a whole poll.
     let after = count();
     assert!(
-        (2..=3).contains(&after),
+        (2..=4).contains(&after),
         "5 concurrent syncs ran the program {} time(s)",
         after - 1
     );

@@ -8,6 +8,8 @@ use std::path::Path;
 
 use anyhow::Context;
 
+use crate::csvgen::Row;
+
 /// Entries per `Stmt` (a day's statement of a busy account).
 pub const ENTRIES_PER_STATEMENT: u64 = 1000;
 
@@ -46,13 +48,13 @@ pub fn from_csv(csv: &Path, out: &Path, account: &str) -> anyhow::Result<u64> {
     let mut last = (0i64, String::new());
     for line in input.lines().skip(1) {
         let line = line?;
-        let mut cells = line.split(',');
-        let mut next = || cells.next().context("short CSV row");
-        let time = next()?;
-        let description = next()?;
-        let amount: i64 = next()?.parse()?;
-        let balance_after: i64 = next()?.parse()?;
-        let reference = next()?;
+        let Row {
+            time,
+            description,
+            amount,
+            balance: balance_after,
+            reference,
+        } = Row::parse(&line)?;
         let date = &time[..10];
         if in_statement == 0 {
             opening = (balance_after - amount, date.to_string());

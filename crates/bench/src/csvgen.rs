@@ -25,6 +25,35 @@ const OPENING_BALANCE: i64 = 50_000_000;
 /// Below this balance every row is money in, so the balance stays positive.
 const LOW_BALANCE: i64 = 30_000_000;
 
+/// One row as written, read back (by the converters to other formats).
+pub struct Row<'a> {
+    /// `YYYY-MM-DD HH:MM:SS`, Vietnam local time.
+    pub time: &'a str,
+    /// The description.
+    pub description: &'a str,
+    /// Signed VND.
+    pub amount: i64,
+    /// Balance after the row.
+    pub balance: i64,
+    /// The `FT...` reference.
+    pub reference: &'a str,
+}
+
+impl<'a> Row<'a> {
+    /// Reads a data row (the generator's descriptions hold no comma).
+    pub fn parse(line: &'a str) -> anyhow::Result<Self> {
+        let mut cells = line.split(',');
+        let mut next = || cells.next().context("short CSV row");
+        Ok(Row {
+            time: next()?,
+            description: next()?,
+            amount: next()?.parse()?,
+            balance: next()?.parse()?,
+            reference: next()?,
+        })
+    }
+}
+
 /// What was written.
 #[derive(Debug, Clone)]
 pub struct Summary {

@@ -205,12 +205,7 @@ fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     println!("    tingting: {}", binary.display());
     println!("    workdir:  {}", workdir.path.display());
     let result = run_import(&args, &binary, &workdir.path);
-    if args.keep {
-        println!("workdir kept: {}", workdir.path.display());
-    } else {
-        cleanup(&workdir)?;
-        println!("workdir removed: {}", workdir.path.display());
-    }
+    finish_workdir(&workdir, args.keep)?;
     result
 }
 
@@ -218,8 +213,7 @@ fn run_import(args: &ImportArgs, binary: &Path, dir: &Path) -> anyhow::Result<Ex
     let tt = tingting_in(binary, dir);
     println!("[1/2] generate the statement");
     let csv = dir.join(CSV_FILE);
-    let vn = FixedOffset::east_opt(7 * 3600).context("UTC+7")?;
-    let now = Utc::now().with_timezone(&vn).naive_local();
+    let now = vietnam_now()?;
     let started = Instant::now();
     let summary = csvgen::generate(&csv, args.entries, args.seed, now)?;
     let (file, bytes) = match args.format.as_str() {
@@ -245,7 +239,14 @@ fn run_import(args: &ImportArgs, binary: &Path, dir: &Path) -> anyhow::Result<Ex
     );
     println!("[2/2] create the database and import ({})", tt.database);
     create_tenant(&tt)?;
-    let run = tt.import(ACCOUNT_NUMBER, &file)?;
+    timed_import(&tt, &file, bytes, args.entries)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `tingting import` of `file` (`bytes` long) into the bench's account, prints its
+/// throughput, peak RSS and CPU, and fails unless it created all `expected` entries.
+fn timed_import(tt: &Tingting, file: &Path, bytes: u64, expected: u64) -> anyhow::Result<()> {
+    let run = tt.import(ACCOUNT_NUMBER, file)?;
     let count = |k: &str| run.report[k].as_u64().unwrap_or(u64::MAX);
     let created = count("created");
     println!(
@@ -265,16 +266,32 @@ fn run_import(args: &ImportArgs, binary: &Path, dir: &Path) -> anyhow::Result<Ex
         run.cpu_seconds * 100.0 / run.elapsed.as_secs_f64(),
         run.status
     );
-    if created != args.entries || !run.status.success() {
+    if created != expected || !run.status.success() {
         bail!(
-            "the import created {created} of {} entries (exit {}); report: {}; stderr: {}",
-            args.entries,
+            "the import created {created} of {expected} entries (exit {}); report: {}; stderr: {}",
             run.status,
             run.report,
             run.stderr.trim()
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
+}
+
+/// The wall-clock time in Vietnam now.
+fn vietnam_now() -> anyhow::Result<NaiveDateTime> {
+    let vn = FixedOffset::east_opt(7 * 3600).context("UTC+7")?;
+    Ok(Utc::now().with_timezone(&vn).naive_local())
+}
+
+/// Keeps the working directory (saying so) or removes what this run made of it.
+fn finish_workdir(workdir: &Workdir, keep: bool) -> anyhow::Result<()> {
+    if keep {
+        println!("workdir kept: {}", workdir.path.display());
+    } else {
+        cleanup(workdir)?;
+        println!("workdir removed: {}", workdir.path.display());
+    }
+    Ok(())
 }
 
 /// The working directory, and whether this run made it.
@@ -439,8 +456,7 @@ fn generate_and_import(args: &ReadArgs, tt: &Tingting, dir: &Path) -> anyhow::Re
         thousands(args.rows)
     );
     let csv = dir.join(CSV_FILE);
-    let vn = FixedOffset::east_opt(7 * 3600).context("UTC+7")?;
-    let now = Utc::now().with_timezone(&vn).naive_local();
+    let now = vietnam_now()?;
     let started = Instant::now();
     let summary = csvgen::generate(&csv, args.rows, args.seed, now)?;
     let took = started.elapsed();
@@ -460,45 +476,13 @@ fn generate_and_import(args: &ReadArgs, tt: &Tingting, dir: &Path) -> anyhow::Re
     println!("[2/5] create the database and import ({})", tt.database);
     let api_key = create_tenant(tt)?;
 
-    let run = tt.import(ACCOUNT_NUMBER, &csv)?;
-    let count = |k: &str| run.report[k].as_u64().unwrap_or(u64::MAX);
-    let (created, duplicates, rejected) = (
-        count("created"),
-        count("duplicates"),
-        count("rejected_count"),
-    );
-    let rate = created as f64 / run.elapsed.as_secs_f64();
-    println!(
-        "    import: {} created, {} duplicates, {} rejected in {} → {} rows/s ({:.1} MiB/s of CSV)",
-        thousands(created),
-        thousands(duplicates),
-        thousands(rejected),
-        secs(run.elapsed),
-        thousands(rate as u64),
-        summary.bytes as f64 / (1024.0 * 1024.0) / run.elapsed.as_secs_f64()
-    );
-    println!(
-        "    import process: peak RSS {} (VmHWM), CPU {:.1} s ({:.0}% of one core), {}",
-        mib(run.peak.hwm_kib),
-        run.cpu_seconds,
-        run.cpu_seconds * 100.0 / run.elapsed.as_secs_f64(),
-        run.status
-    );
+    timed_import(tt, &csv, summary.bytes, args.rows)?;
     let db_bytes: u64 = ["", "-wal", "-shm"]
         .iter()
         .filter_map(|s| std::fs::metadata(dir.join(format!("{DB_FILE}{s}"))).ok())
         .map(|m| m.len())
         .sum();
     println!("    database on disk: {} (with WAL)", mib_bytes(db_bytes));
-    if created != args.rows || !run.status.success() {
-        bail!(
-            "the import created {created} of {} rows (exit {}); report: {}; stderr: {}",
-            args.rows,
-            run.status,
-            run.report,
-            run.stderr.trim()
-        );
-    }
 
     let state = BenchState {
         rows: args.rows,
@@ -546,12 +530,7 @@ fn webhooks(args: WebhookArgs) -> anyhow::Result<ExitCode> {
     println!("    tingting: {}", binary.display());
     println!("    workdir:  {}", workdir.path.display());
     let result = run_webhooks(&args, &binary, &workdir.path);
-    if args.keep {
-        println!("workdir kept: {}", workdir.path.display());
-    } else {
-        cleanup(&workdir)?;
-        println!("workdir removed: {}", workdir.path.display());
-    }
+    finish_workdir(&workdir, args.keep)?;
     result
 }
 

@@ -8,36 +8,10 @@ use std::path::Path;
 
 use anyhow::Context;
 
+use crate::csvgen::Row;
+
 /// Entries per statement message (a day's statement of a busy account).
 pub const ENTRIES_PER_MESSAGE: u64 = 1000;
-
-/// One CSV row: `time,description,amount,balance,reference`.
-struct Row {
-    date: String,
-    description: String,
-    amount: i64,
-    balance: i64,
-    reference: String,
-}
-
-fn parse_row(line: &str) -> anyhow::Result<Row> {
-    let mut cells = line.split(',');
-    let mut next = || cells.next().context("short CSV row");
-    let time = next()?;
-    let description = next()?.to_string();
-    let amount = next()?.parse()?;
-    let balance = next()?.parse()?;
-    let reference = next()?.to_string();
-    // `YYYY-MM-DD HH:MM:SS` → `YYMMDD`.
-    let date = format!("{}{}{}", &time[2..4], &time[5..7], &time[8..10]);
-    Ok(Row {
-        date,
-        description,
-        amount,
-        balance,
-        reference,
-    })
-}
 
 fn mark(amount: i64) -> char {
     if amount < 0 {
@@ -54,9 +28,14 @@ pub fn from_csv(csv: &Path, out: &Path, account: &str) -> anyhow::Result<u64> {
     let mut w = BufWriter::with_capacity(1 << 20, file);
     let mut in_message = 0u64;
     let mut messages = 0u64;
-    let mut last: Option<Row> = None;
+    // The last row's balance and date (`YYMMDD`), for the closing balance.
+    let mut last: Option<(i64, String)> = None;
     for line in input.lines().skip(1) {
-        let row = parse_row(&line?)?;
+        let line = line?;
+        let row = Row::parse(&line)?;
+        // `YYYY-MM-DD HH:MM:SS` → `YYMMDD`.
+        let t = row.time;
+        let date = format!("{}{}{}", &t[2..4], &t[5..7], &t[8..10]);
         if in_message == ENTRIES_PER_MESSAGE {
             close(&mut w, last.as_ref())?;
             in_message = 0;
@@ -66,24 +45,22 @@ pub fn from_csv(csv: &Path, out: &Path, account: &str) -> anyhow::Result<u64> {
             let opening = row.balance - row.amount;
             write!(
                 w,
-                "{{1:F01ASCBVNVXAXXX0000000000}}{{2:O940}}{{4:\r\n:20:STMT{messages:08}\r\n:25:970416/{account}\r\n:28C:{messages:05}/001\r\n:60F:{}{}VND{},00\r\n",
+                "{{1:F01ASCBVNVXAXXX0000000000}}{{2:O940}}{{4:\r\n:20:STMT{messages:08}\r\n:25:970416/{account}\r\n:28C:{messages:05}/001\r\n:60F:{}{date}VND{},00\r\n",
                 mark(opening),
-                row.date,
                 opening.abs()
             )?;
         }
         write!(
             w,
-            ":61:{}{}{}{},00NTRFNONREF//{}\r\n:86:{}\r\n",
-            row.date,
-            &row.date[2..],
+            ":61:{date}{}{}{},00NTRFNONREF//{}\r\n:86:{}\r\n",
+            &date[2..],
             mark(row.amount),
             row.amount.abs(),
             row.reference,
             row.description
         )?;
         in_message += 1;
-        last = Some(row);
+        last = Some((row.balance, date));
     }
     close(&mut w, last.as_ref())?;
     w.flush()?;
@@ -93,14 +70,13 @@ pub fn from_csv(csv: &Path, out: &Path, account: &str) -> anyhow::Result<u64> {
         .len())
 }
 
-fn close(w: &mut impl Write, last: Option<&Row>) -> anyhow::Result<()> {
-    if let Some(row) = last {
+fn close(w: &mut impl Write, last: Option<&(i64, String)>) -> anyhow::Result<()> {
+    if let Some((balance, date)) = last {
         write!(
             w,
-            ":62F:{}{}VND{},00\r\n-}}\r\n",
-            mark(row.balance),
-            row.date,
-            row.balance.abs()
+            ":62F:{}{date}VND{},00\r\n-}}\r\n",
+            mark(*balance),
+            balance.abs()
         )?;
     }
     Ok(())

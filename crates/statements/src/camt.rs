@@ -716,6 +716,31 @@ impl<R: BufRead> CamtReader<R> {
     }
 }
 
+/// The unsigned VND amount of an `Amt` element (its text and its `Ccy` attribute, as read),
+/// or why not: `missing` when there is no amount, and `supported` naming what only VND is
+/// supported for in the currency message.
+fn vnd_amount(
+    amount: &Option<String>,
+    currency: &Option<Result<Option<String>, String>>,
+    missing: &str,
+    supported: &str,
+) -> Result<i64, String> {
+    match (amount, currency) {
+        (None, _) => Err(missing.to_owned()),
+        (Some(_), Some(Err(problem))) => Err(format!("amount (Amt) {problem}")),
+        (Some(_), None | Some(Ok(None))) => {
+            Err("amount (Amt) has no currency (Ccy attribute)".to_owned())
+        }
+        (Some(_), Some(Ok(Some(ccy)))) if ccy != "VND" => Err(format!(
+            "currency {:?} is not VND (only VND {supported} are supported)",
+            excerpt(ccy)
+        )),
+        (Some(text), Some(Ok(Some(_)))) => {
+            parse_amount(text).map_err(|problem| format!("amount (Amt) {problem}"))
+        }
+    }
+}
+
 impl<R: BufRead> Iterator for CamtReader<R> {
     type Item = Result<Entry, RowError>;
 
@@ -868,33 +893,17 @@ impl Statement {
         };
         self.start_running(kind);
 
-        let magnitude = match (&entry.amount, &entry.currency) {
-            (None, _) => {
-                problems.push("the entry has no amount (Amt)".to_owned());
+        let magnitude = match vnd_amount(
+            &entry.amount,
+            &entry.currency,
+            "the entry has no amount (Amt)",
+            "amounts",
+        ) {
+            Ok(value) => Some(value),
+            Err(problem) => {
+                problems.push(problem);
                 None
             }
-            (Some(_), Some(Err(problem))) => {
-                problems.push(format!("amount (Amt) {problem}"));
-                None
-            }
-            (Some(_), None | Some(Ok(None))) => {
-                problems.push("amount (Amt) has no currency (Ccy attribute)".to_owned());
-                None
-            }
-            (Some(_), Some(Ok(Some(ccy)))) if ccy != "VND" => {
-                problems.push(format!(
-                    "currency {:?} is not VND (only VND amounts are supported)",
-                    excerpt(ccy)
-                ));
-                None
-            }
-            (Some(text), Some(Ok(Some(_)))) => match parse_amount(text) {
-                Ok(value) => Some(value),
-                Err(problem) => {
-                    problems.push(format!("amount (Amt) {problem}"));
-                    None
-                }
-            },
         };
         let credit = match entry.indicator {
             None => {
@@ -1000,33 +1009,17 @@ impl Statement {
             _ => return None,
         };
         let mut problems = balance.problems;
-        let magnitude = match (&balance.amount, &balance.currency) {
-            (None, _) => {
-                problems.push("has no amount (Amt)".to_owned());
+        let magnitude = match vnd_amount(
+            &balance.amount,
+            &balance.currency,
+            "has no amount (Amt)",
+            "statements",
+        ) {
+            Ok(value) => Some(value),
+            Err(problem) => {
+                problems.push(problem);
                 None
             }
-            (Some(_), Some(Err(problem))) => {
-                problems.push(format!("amount (Amt) {problem}"));
-                None
-            }
-            (Some(_), None | Some(Ok(None))) => {
-                problems.push("amount (Amt) has no currency (Ccy attribute)".to_owned());
-                None
-            }
-            (Some(_), Some(Ok(Some(ccy)))) if ccy != "VND" => {
-                problems.push(format!(
-                    "currency {:?} is not VND (only VND statements are supported)",
-                    excerpt(ccy)
-                ));
-                None
-            }
-            (Some(text), Some(Ok(Some(_)))) => match parse_amount(text) {
-                Ok(value) => Some(value),
-                Err(problem) => {
-                    problems.push(format!("amount (Amt) {problem}"));
-                    None
-                }
-            },
         };
         let credit = match balance.indicator.as_deref() {
             // A zero balance may come without an indicator.
@@ -1894,6 +1887,7 @@ fn count_crlf(bytes: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_readers::Trickle;
 
     fn read(xml: &str) -> Vec<Result<Entry, RowError>> {
         CamtReader::new(xml.as_bytes()).collect()
@@ -2063,22 +2057,6 @@ mod tests {
         let rows = read(&xml);
         assert_eq!(rows[0].as_ref().unwrap().line, 6);
         assert_eq!(rows[1].as_ref().unwrap().line, 8);
-    }
-
-    /// A reader that hands out one byte per call.
-    struct Trickle<'a>(&'a [u8]);
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            match (self.0.split_first(), buf.first_mut()) {
-                (Some((byte, rest)), Some(slot)) => {
-                    *slot = *byte;
-                    self.0 = rest;
-                    Ok(1)
-                }
-                _ => Ok(0),
-            }
-        }
     }
 
     #[test]

@@ -593,8 +593,8 @@ fn is_blank(record: &ByteRecord) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_readers::{Failing, Trickle};
     use chrono::{TimeZone, Utc};
-    use std::io;
 
     fn read(input: &str) -> Vec<Result<Entry, RowError>> {
         CanonicalCsvReader::new(input.as_bytes())
@@ -996,21 +996,6 @@ mod tests {
         assert!(message.ends_with("\"c19\", and 10 more)"), "{message}");
     }
 
-    /// A reader that yields some bytes and then fails.
-    struct Failing(&'static [u8]);
-
-    impl io::Read for Failing {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            if self.0.is_empty() {
-                return Err(io::Error::other("disk on fire"));
-            }
-            let n = self.0.len().min(buf.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
-
     #[test]
     fn io_errors_end_iteration() {
         assert!(matches!(
@@ -1025,22 +1010,6 @@ mod tests {
         assert_eq!(rows[0].as_ref().unwrap().amount, 1);
         let error = rows[1].as_ref().unwrap_err();
         assert!(error.message.contains("disk on fire"), "{error}");
-    }
-
-    /// A reader that hands out one byte per call, to split the BOM.
-    struct Trickle<'a>(&'a [u8]);
-
-    impl io::Read for Trickle<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            match (self.0.split_first(), buf.first_mut()) {
-                (Some((byte, rest)), Some(slot)) => {
-                    *slot = *byte;
-                    self.0 = rest;
-                    Ok(1)
-                }
-                _ => Ok(0),
-            }
-        }
     }
 
     #[test]

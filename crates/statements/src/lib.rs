@@ -129,6 +129,8 @@ pub mod camt;
 pub mod canonical_csv;
 mod entry;
 pub mod mt940;
+#[cfg(test)]
+mod test_readers;
 pub mod time;
 
 pub use amount::{parse_vnd, AmountError, AmountErrorKind, MAX_ABS_VND};

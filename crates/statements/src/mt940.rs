@@ -1215,6 +1215,7 @@ fn parse_narrative(field: &str) -> Narrative {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_readers::{Failing, Trickle};
     use chrono::TimeZone;
 
     fn read(input: &str) -> Vec<Result<Entry, RowError>> {
@@ -1464,21 +1465,6 @@ mod tests {
         assert!(read(":20:X\n:25:1\n-\n").is_empty());
     }
 
-    /// A reader that yields some bytes and then fails.
-    struct Failing(&'static [u8]);
-
-    impl io::Read for Failing {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            if self.0.is_empty() {
-                return Err(io::Error::other("disk on fire"));
-            }
-            let n = self.0.len().min(buf.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
-
     #[test]
     fn io_errors_end_iteration() {
         let input = b":20:X\n:25:1\n:61:250101C1,NTRFA\n:61:250101C2,NTRFB\n";
@@ -1488,22 +1474,6 @@ mod tests {
         let error = rows[1].as_ref().unwrap_err();
         assert_eq!(error.line, 5);
         assert_eq!(error.message, "could not read the file: disk on fire");
-    }
-
-    /// A reader that hands out one byte per call.
-    struct Trickle<'a>(&'a [u8]);
-
-    impl io::Read for Trickle<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            match (self.0.split_first(), buf.first_mut()) {
-                (Some((byte, rest)), Some(slot)) => {
-                    *slot = *byte;
-                    self.0 = rest;
-                    Ok(1)
-                }
-                _ => Ok(0),
-            }
-        }
     }
 
     #[test]

@@ -79,14 +79,13 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<Seeded> {
                 .iter()
                 .filter(|o| o.created)
                 .count();
-            let live = NewFeed {
-                settings: FeedSettings::Demo(
+            let live = NewFeed::pull(
+                FeedSettings::Demo(
                     DemoSettings::new(DEMO_RATE_PER_MINUTE).map_err(anyhow::Error::msg)?,
                 ),
-                token: None,
-                secret: "",
-                interval_ms: DEMO_POLL_MS,
-            };
+                DEMO_POLL_MS,
+            )
+            .map_err(anyhow::Error::msg)?;
             store
                 .create_feed(user.business_id, account.id, &live)
                 .await?;

@@ -11,7 +11,7 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 use tingting::delivery::policy::Policy;
-use tingting::domain::{BankAccount, Feed, FeedSettings, FeedToken, NewFeed};
+use tingting::domain::{BankAccount, Feed, FeedToken, NewFeed};
 
 /// The spec's Vietcombank SMS (account 0123456789012).
 const VCB_SMS: &str = "SD TK 0123456789012 +2,500,000VND luc 03-05-2025 10:15:22. SD 12,345,678VND. Ref MBVCB.9876543210.DH1042.Thanh toan";
@@ -35,12 +35,7 @@ async fn setup(backend: Backend, secret: &str) -> Option<Env> {
     let t = srv.tenant("owner@hoasen.vn", "Cửa hàng Hoa Sen").await;
     let account = srv.account(&t, "VCB", VCB_ACCOUNT).await;
     let token = FeedToken::generate();
-    let new = NewFeed {
-        settings: FeedSettings::Notify,
-        token: Some(&token),
-        secret,
-        interval_ms: 0,
-    };
+    let new = NewFeed::notify(&token, secret).expect("a valid secret");
     let feed = srv
         .store
         .create_feed(t.user.business_id, account.id, &new)
@@ -84,15 +79,7 @@ async fn sms_to_transaction_and_webhook(backend: Backend) {
         return;
     };
     let rx = Receiver::start().await;
-    let (status, body) = srv
-        .post(
-            "/v2/webhooks",
-            &t.key,
-            &json!({"webhook": rx.url, "secure_token": "tok", "income_only": false}),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    let webhook = body["data"]["id"].as_i64().unwrap();
+    let webhook = srv.webhook(&t, &rx.url).await;
 
     let (status, body) = post(&srv, &path, "text/plain", &[], VCB_SMS).await;
     assert_eq!(status, 200, "{body}");

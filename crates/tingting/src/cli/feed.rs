@@ -11,10 +11,10 @@ use super::admin::user_by_email;
 use super::print_json;
 use crate::delivery::policy::parse_duration;
 use crate::delivery::worker::Wakeup;
-use crate::domain::feed::check_interval;
 use crate::domain::time::render_vn;
 use crate::domain::{
-    BankDirectory, CommandSettings, DemoSettings, Feed, FeedSettings, FeedToken, NewFeed,
+    BankAccount, BankDirectory, CommandSettings, DemoSettings, Feed, FeedSettings, FeedToken,
+    NewFeed,
 };
 use crate::http::routes::feeds::FeedView;
 use crate::ingest::notify::{reparse, Services};
@@ -111,19 +111,11 @@ pub async fn run(database: &str, cmd: FeedCommand) -> anyhow::Result<ExitCode> {
             account,
             secret,
         } => {
-            let user = user_by_email(store.as_ref(), &email).await?;
-            let found = store
-                .find_account(user.business_id, account.trim())
-                .await?
-                .with_context(|| format!("no account {account} in {email}'s business"))?;
+            let found = account_of(store.as_ref(), &email, &account).await?;
             let token = FeedToken::generate();
-            let new = NewFeed {
-                settings: FeedSettings::Notify,
-                token: Some(&token),
-                secret: &secret,
-                interval_ms: 0,
-            };
-            let feed = store.create_feed(user.business_id, found.id, &new).await?;
+            let new =
+                NewFeed::notify(&token, &secret).map_err(|e| anyhow::anyhow!("--secret: {e}"))?;
+            let feed = store.create_feed(found.business_id, found.id, &new).await?;
             print_json(&json!({
                 "feedId": feed.id,
                 "accountNumber": found.account_number,
@@ -222,20 +214,19 @@ async fn add_pull(
     settings: FeedSettings,
     every: Duration,
 ) -> anyhow::Result<Feed> {
+    let found = account_of(store, email, account).await?;
+    let new = NewFeed::pull(settings, every.as_millis() as i64)
+        .map_err(|e| anyhow::anyhow!("--every: {e}"))?;
+    Ok(store.create_feed(found.business_id, found.id, &new).await?)
+}
+
+/// The account with that number in the business `email` owns.
+async fn account_of(store: &dyn Store, email: &str, account: &str) -> anyhow::Result<BankAccount> {
     let user = user_by_email(store, email).await?;
-    let found = store
+    store
         .find_account(user.business_id, account.trim())
         .await?
-        .with_context(|| format!("no account {account} in {email}'s business"))?;
-    let interval_ms =
-        check_interval(every.as_millis() as i64).map_err(|e| anyhow::anyhow!("--every: {e}"))?;
-    let new = NewFeed {
-        settings,
-        token: None,
-        secret: "",
-        interval_ms,
-    };
-    Ok(store.create_feed(user.business_id, found.id, &new).await?)
+        .with_context(|| format!("no account {account} in {email}'s business"))
 }
 
 /// A feed as the CLI shows it: the API's view (never its token or secret).

@@ -242,7 +242,10 @@ impl Feed {
     }
 }
 
-/// A feed to create.
+/// Longest signing secret of a notification feed.
+pub const MAX_SECRET_LEN: usize = 200;
+
+/// A feed to create: build it with [`NewFeed::notify`] or [`NewFeed::pull`], which check it.
 #[derive(Debug, Clone)]
 pub struct NewFeed<'a> {
     /// Its kind and settings.
@@ -251,8 +254,36 @@ pub struct NewFeed<'a> {
     pub token: Option<&'a FeedToken>,
     /// A notification feed's signing secret, or "".
     pub secret: &'a str,
-    /// A pull feed's poll interval (ms), checked with [`check_interval`]; 0 for push feeds.
+    /// A pull feed's poll interval (ms); 0 for push feeds.
     pub interval_ms: i64,
+}
+
+impl<'a> NewFeed<'a> {
+    /// A notification feed reached with `token`, its posts signed with `secret` ("" for
+    /// none: at most [`MAX_SECRET_LEN`] characters, without surrounding spaces).
+    pub fn notify(token: &'a FeedToken, secret: &'a str) -> Result<Self, String> {
+        if secret.len() > MAX_SECRET_LEN || secret.trim() != secret {
+            return Err(format!(
+                "at most {MAX_SECRET_LEN} characters, without surrounding spaces"
+            ));
+        }
+        Ok(Self {
+            settings: FeedSettings::Notify,
+            token: Some(token),
+            secret,
+            interval_ms: 0,
+        })
+    }
+
+    /// A pull feed polled every `interval_ms` (see [`check_interval`]).
+    pub fn pull(settings: FeedSettings, interval_ms: i64) -> Result<Self, String> {
+        Ok(Self {
+            settings,
+            token: None,
+            secret: "",
+            interval_ms: check_interval(interval_ms)?,
+        })
+    }
 }
 
 /// A text a feed received but could not read with confidence.
@@ -311,6 +342,16 @@ mod tests {
         assert!(CommandSettings::new(" ", vec![], 30_000).is_err());
         assert!(CommandSettings::new("x", vec![], 10).is_err());
         assert!(check_interval(500).is_err());
+        let token = FeedToken::generate();
+        assert!(NewFeed::notify(&token, "key").is_ok());
+        assert!(NewFeed::notify(&token, " key").is_err());
+        assert!(NewFeed::notify(&token, &"k".repeat(MAX_SECRET_LEN + 1)).is_err());
+        let demo = FeedSettings::Demo(DemoSettings::new(1.0).unwrap());
+        assert_eq!(
+            NewFeed::pull(demo.clone(), 15_000).unwrap().interval_ms,
+            15_000
+        );
+        assert!(NewFeed::pull(demo, 0).is_err());
         assert_eq!(check_interval(60_000), Ok(60_000));
     }
 }

@@ -241,7 +241,7 @@ pub async fn reparse(
     services: &Services<'_>,
     business_id: crate::domain::BusinessId,
     account_id: Option<i64>,
-) -> Result<ReparseReport, NotifyError> {
+) -> Result<ReparseReport, IngestError> {
     let store = services.store;
     let texts = store
         .list_unparsed(business_id, account_id, MAX_REPARSE)

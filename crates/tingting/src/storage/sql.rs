@@ -204,16 +204,23 @@ pub(super) const FEED_COLUMNS: &str = "id, business_id, account_id, kind, settin
     secret, enabled, interval_ms, next_poll_at, polled_at, cursor, last_log, last_success_at, \
     last_error, last_error_at, consecutive_failures, created_at";
 
+/// What a claim's inner select ends with: `FOR UPDATE SKIP LOCKED` on PostgreSQL, so that
+/// concurrent claimers never take the same row; nothing on SQLite, whose writers are
+/// serialized already.
+fn lock_clause(skip_locked: bool) -> &'static str {
+    if skip_locked {
+        " FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    }
+}
+
 /// Claims due pull feeds for a poll (the inner select gets `FOR UPDATE SKIP LOCKED` on
 /// PostgreSQL; SQLite writers are serialized already). A feed is due at `next_poll_at`, or at
 /// once when a sync was requested since its last poll started; a feed whose lease has not
 /// expired is being polled and is skipped.
 pub(super) fn claim_feeds_sql(skip_locked: bool) -> String {
-    let lock = if skip_locked {
-        " FOR UPDATE SKIP LOCKED"
-    } else {
-        ""
-    };
+    let lock = lock_clause(skip_locked);
     format!(
         "UPDATE feeds SET lease_until = $1 WHERE id IN (SELECT id FROM feeds \
          WHERE next_poll_at IS NOT NULL AND enabled = 1 \
@@ -499,11 +506,7 @@ pub(super) fn transactions_by_ids_sql(n: usize) -> String {
 /// Claims due deliveries (the inner select gets `FOR UPDATE SKIP LOCKED` on PostgreSQL so
 /// concurrent workers never claim the same row; SQLite writers are serialized already).
 pub(super) fn claim_deliveries_sql(skip_locked: bool) -> String {
-    let lock = if skip_locked {
-        " FOR UPDATE SKIP LOCKED"
-    } else {
-        ""
-    };
+    let lock = lock_clause(skip_locked);
     format!(
         "UPDATE deliveries SET lease_until = $1 WHERE id IN (SELECT id FROM deliveries \
          WHERE status = 'pending' AND next_attempt_at <= $2 \

@@ -331,6 +331,20 @@ impl TestServer {
         (status, resp.json().await.expect("JSON body"))
     }
 
+    /// Registers a legacy-format webhook for every transaction of the tenant's accounts;
+    /// returns its id.
+    pub async fn webhook(&self, tenant: &Tenant, url: &str) -> i64 {
+        let (status, body) = self
+            .post(
+                "/v2/webhooks",
+                &tenant.key,
+                &serde_json::json!({"webhook": url, "secure_token": "tok", "income_only": false}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body["data"]["id"].as_i64().expect("webhook id")
+    }
+
     /// Ingests transactions through `POST /v2/ingest`; panics unless it answers 200.
     pub async fn ingest(&self, tenant: &Tenant, account: &str, items: Vec<Value>) -> Value {
         let (status, body) = self

@@ -8,16 +8,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::accounts::find;
-use crate::domain::feed::check_interval;
 use crate::domain::time::render_vn;
 use crate::domain::{DemoSettings, Feed, FeedSettings, FeedToken, NewFeed, UnparsedText};
 use crate::http::error::{success, ApiError, Envelope};
 use crate::http::extract::{Auth, FeedId, Id, Json};
 use crate::http::AppState;
-use crate::ingest::notify::{self, NotifyError, ReparseReport};
+use crate::ingest::notify::{self, ReparseReport};
 
-/// Longest accepted signing secret.
-const MAX_SECRET_LEN: usize = 200;
 /// A demo feed's default rate (transfers per minute).
 const DEFAULT_DEMO_RATE: f64 = 2.0;
 /// A demo feed's default poll interval (seconds).
@@ -189,17 +186,8 @@ pub async fn create(
                     "perMinute and intervalSeconds are settings of demo feeds",
                 ));
             }
-            if req.secret.len() > MAX_SECRET_LEN || req.secret.trim() != req.secret {
-                return Err(ApiError::bad_request(format!(
-                    "secret: at most {MAX_SECRET_LEN} characters, without surrounding spaces"
-                )));
-            }
-            NewFeed {
-                settings: FeedSettings::Notify,
-                token: Some(&token),
-                secret: &req.secret,
-                interval_ms: 0,
-            }
+            NewFeed::notify(&token, &req.secret)
+                .map_err(|e| ApiError::bad_request(format!("secret: {e}")))?
         }
         "demo" => {
             if !req.secret.is_empty() {
@@ -211,13 +199,8 @@ pub async fn create(
                 .interval_seconds
                 .unwrap_or(DEFAULT_DEMO_INTERVAL_S)
                 .saturating_mul(1000);
-            NewFeed {
-                settings: FeedSettings::Demo(settings),
-                token: None,
-                secret: "",
-                interval_ms: check_interval(interval_ms)
-                    .map_err(|e| ApiError::bad_request(format!("intervalSeconds: {e}")))?,
-            }
+            NewFeed::pull(FeedSettings::Demo(settings), interval_ms)
+                .map_err(|e| ApiError::bad_request(format!("intervalSeconds: {e}")))?
         }
         "command" => {
             return Err(ApiError::new(
@@ -303,9 +286,6 @@ pub async fn reparse(
     Id(id): Id,
 ) -> Result<axum::Json<Envelope<ReparseReport>>, ApiError> {
     find(&state, who.business_id, id).await?;
-    match notify::reparse(&state.notify_services(), who.business_id, Some(id)).await {
-        Ok(report) => Ok(success(report)),
-        Err(NotifyError::Ingest(e)) => Err(e.into()),
-        Err(other) => Err(ApiError::bad_request(other.to_string())),
-    }
+    let report = notify::reparse(&state.notify_services(), who.business_id, Some(id)).await?;
+    Ok(success(report))
 }

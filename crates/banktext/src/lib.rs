@@ -78,3 +78,9 @@ pub use bank::Bank;
 pub use detect::parse;
 pub use notification::{Context, Notification, Parsed};
 pub use when::TimePrecision;
+
+/// A lower-case copy of `text` without Vietnamese (and common Latin)
+/// diacritics, as the parsers compare texts: `Đơn hàng` -> `don hang`.
+pub fn fold(text: &str) -> String {
+    fold::Text::new(text).folded().to_string()
+}

@@ -131,7 +131,7 @@ fn assert_vn_now(text: &str) {
 }
 
 fn report(created: u64, duplicates: u64) -> Value {
-    json!({"format": "csv", "created": created, "duplicates": duplicates, "rejected_count": 0, "rejected": []})
+    json!({"format": "csv", "created": created, "duplicates": duplicates, "enriched": 0, "rejected_count": 0, "rejected": []})
 }
 
 /// `tingting serve` as a child process on 127.0.0.1:0; killed when dropped.

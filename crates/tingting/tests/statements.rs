@@ -4,51 +4,10 @@
 
 mod common;
 
-use common::{Backend, Tenant, TestServer, MT940_SAMPLE};
+use common::{multipart, upload, Backend, TestServer, MT940_SAMPLE};
 use serde_json::{json, Value};
 
 both_backends!(uploads_import_like_the_cli, camt_uploads, upload_errors);
-
-const BOUNDARY: &str = "tingting-test-boundary";
-
-/// A `multipart/form-data` body with the given `(name, content)` parts.
-fn multipart(parts: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for (name, content) in parts {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}.txt\"\r\n\
-                 Content-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(content);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
-
-async fn upload(
-    client: &reqwest::Client,
-    srv: &TestServer,
-    t: &Tenant,
-    account: i64,
-    body: Vec<u8>,
-) -> Result<(u16, Value), reqwest::Error> {
-    let resp = client
-        .post(format!("{}/v2/accounts/{account}/statements", srv.base))
-        .header("Authorization", format!("Apikey {}", t.key))
-        .header(
-            "Content-Type",
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .body(body)
-        .send()
-        .await?;
-    let status = resp.status().as_u16();
-    Ok((status, resp.json().await.expect("JSON body")))
-}
 
 /// An MT940 upload is detected, stored with its balances, rejected entries listed; the same
 /// upload again stores nothing.
@@ -65,7 +24,7 @@ async fn uploads_import_like_the_cli(backend: Backend) {
     assert_eq!(status, 200, "{first}");
     assert_eq!(
         first["data"],
-        json!({"format": "mt940", "created": 2, "duplicates": 0, "rejected_count": 1,
+        json!({"format": "mt940", "created": 2, "duplicates": 0, "enriched": 0, "rejected_count": 1,
                "rejected": [{"line": 16, "message": "the statement is for account 99998888, not 12345678"}]})
     );
     let (_, again) = upload(&srv.client, &srv, &t, account.id, body)
@@ -158,7 +117,7 @@ async fn camt_uploads(backend: Backend) {
     assert_eq!(status, 200, "{report}");
     assert_eq!(
         report["data"],
-        json!({"format": "camt", "created": 2, "duplicates": 0, "rejected_count": 0, "rejected": []})
+        json!({"format": "camt", "created": 2, "duplicates": 0, "enriched": 0, "rejected_count": 0, "rejected": []})
     );
     let (_, page) = srv
         .get(

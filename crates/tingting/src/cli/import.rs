@@ -72,8 +72,8 @@ pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let progress = bar.clone();
     let report = import_statement(store.as_ref(), &account, args.format, reader, move |r| {
         progress.set_message(format!(
-            "{} created, {} duplicates, {} rejected",
-            r.created, r.duplicates, r.rejected_count
+            "{} created, {} duplicates, {} enriched, {} rejected",
+            r.created, r.duplicates, r.enriched, r.rejected_count
         ));
     })
     .await?;

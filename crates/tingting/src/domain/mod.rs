@@ -4,6 +4,7 @@
 pub mod account;
 pub mod api_key;
 pub mod bank;
+pub mod dedup;
 pub mod delivery;
 pub mod email;
 pub mod feed;

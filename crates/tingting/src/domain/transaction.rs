@@ -154,6 +154,9 @@ pub struct IngestOutcome {
     pub id: i64,
     /// True when this call stored it; false when it was already there.
     pub created: bool,
+    /// True when it was already there (reported by another feed) and this report filled in
+    /// fields it lacked (see [`crate::domain::dedup`]).
+    pub enriched: bool,
 }
 
 #[cfg(test)]

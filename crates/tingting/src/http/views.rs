@@ -351,7 +351,8 @@ impl AccountView {
 pub struct IngestResult {
     /// Id of the stored transaction (the existing one for a duplicate).
     pub id: i64,
-    /// `created` or `duplicate`.
+    /// `created`, `duplicate`, or `enriched` (already stored from another feed; this item
+    /// filled in fields it lacked).
     pub status: &'static str,
 }
 

@@ -36,7 +36,8 @@ impl From<StoreError> for NotifyError {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct NotifyResult {
-    /// `created`, `duplicate`, `ignored` (not a transaction: OTP, advertising...) or
+    /// `created`, `duplicate`, `enriched` (already stored from another feed; this message
+    /// filled in what it lacked), `ignored` (not a transaction: OTP, advertising...) or
     /// `unparsed` (kept for the owner, see `tingting feed unparsed`).
     pub status: &'static str,
     /// The transaction's id (created or duplicate).
@@ -55,7 +56,7 @@ pub struct NotifyReport {
     pub received: usize,
     /// New transactions stored.
     pub created: usize,
-    /// Transactions already stored.
+    /// Transactions already stored (including those enriched).
     pub duplicates: usize,
     /// Messages that are not transactions.
     pub ignored: usize,
@@ -146,7 +147,15 @@ pub async fn receive(
     for message in &messages {
         let sender = message.sender.as_deref().unwrap_or("");
         let received_at = message.received_at.unwrap_or_else(Utc::now);
-        match read(&message.text, sender, received_at, &account, account_bank) {
+        let source = source_of(message.kind);
+        match read(
+            &message.text,
+            sender,
+            received_at,
+            &account,
+            account_bank,
+            source,
+        ) {
             Read::Transaction(t) => {
                 batch.push((report.results.len(), *t));
                 report.results.push(NotifyResult {
@@ -188,7 +197,11 @@ pub async fn receive(
             if outcome.created {
                 report.created += 1;
             } else {
-                result.status = "duplicate";
+                result.status = if outcome.enriched {
+                    "enriched"
+                } else {
+                    "duplicate"
+                };
                 report.duplicates += 1;
             }
         }
@@ -270,6 +283,7 @@ pub async fn reparse(
                 received_at,
                 &account,
                 account_bank,
+                NOTIFY_SOURCE,
             ) {
                 Read::Transaction(t) => {
                     batch.push(*t);
@@ -325,13 +339,29 @@ enum Read {
     Unparsed(String),
 }
 
-/// Reads one message (`text` from `sender`, "" when unknown) as a transaction of `account`.
+/// The `source` of transactions read from forwarded texts (SMS, app notifications).
+const NOTIFY_SOURCE: &str = "notify";
+/// The `source` of transactions read from e-mails: a family of its own, so that the e-mail
+/// and the SMS of one transfer are matched (see [`crate::domain::dedup`]).
+pub const EMAIL_SOURCE: &str = "email";
+
+/// The `source` for a message of `kind`.
+fn source_of(kind: forwarded::Kind) -> &'static str {
+    match kind {
+        forwarded::Kind::Email => EMAIL_SOURCE,
+        _ => NOTIFY_SOURCE,
+    }
+}
+
+/// Reads one message (`text` from `sender`, "" when unknown) as a transaction of `account`,
+/// from `source`.
 fn read(
     text: &str,
     sender: &str,
     received_at: DateTime<Utc>,
     account: &BankAccount,
     account_bank: Option<banktext::Bank>,
+    source: &str,
 ) -> Read {
     let context = banktext::Context {
         bank: account_bank.or_else(|| banktext::Bank::from_sender(sender)),
@@ -369,7 +399,7 @@ fn read(
         virtual_account: String::new(),
         virtual_account_name: String::new(),
         payment_channel: String::new(),
-        source: "notify".into(),
+        source: source.into(),
         raw: text.to_string(),
     }))
 }

@@ -85,8 +85,11 @@ pub struct ImportReport {
     pub format: Format,
     /// Transactions stored by this import.
     pub created: u64,
-    /// Lines already stored (by an earlier import or earlier in this file).
+    /// Lines already stored (by an earlier import, earlier in this file, or another feed).
     pub duplicates: u64,
+    /// Lines already stored by another feed (an SMS, an e-mail) that filled in what the stored
+    /// transaction lacked (reference, counterparty, time of day); not delivered again.
+    pub enriched: u64,
     /// Number of rejected lines.
     pub rejected_count: u64,
     /// The first rejected lines, with reasons.
@@ -99,6 +102,7 @@ impl ImportReport {
             format,
             created: 0,
             duplicates: 0,
+            enriched: 0,
             rejected_count: 0,
             rejected: Vec::new(),
         }
@@ -201,6 +205,8 @@ pub async fn import_statement<R: Read + Send + 'static>(
         for outcome in ingest_batch(store, account, valid).await? {
             if outcome.created {
                 report.created += 1;
+            } else if outcome.enriched {
+                report.enriched += 1;
             } else {
                 report.duplicates += 1;
             }

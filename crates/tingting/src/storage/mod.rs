@@ -5,6 +5,7 @@
 //! business yet (credential digest, login e-mail, revoking a key by id) say so in their docs.
 
 mod group_commit;
+mod plan;
 mod postgres;
 mod sql;
 mod sqlite;

@@ -5,13 +5,13 @@
 //! concrete sqlx types; a backend supplies `self.pool` (reads) and `self.begin_write()` (a write
 //! transaction, `BEGIN IMMEDIATE` on SQLite).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashMap;
 
-use crate::domain::time::vn_day;
+use crate::domain::dedup::{Reported, CANDIDATE_WINDOW_MS};
 use crate::domain::{
     AccountTotals, ApiKeyRecord, BankAccount, Delivery, DeliveryStatus, Feed, FeedKind,
-    FeedSettings, IngestOutcome, NewTransaction, Transaction, UnparsedText, User, Webhook,
-    WebhookFormat, WebhookSpec, WebhookUrl,
+    FeedSettings, NewTransaction, Transaction, UnparsedText, User, Webhook, WebhookFormat,
+    WebhookSpec, WebhookUrl,
 };
 
 use super::StoreError;
@@ -27,18 +27,119 @@ pub(super) const INSERT_TRANSACTIONS_HEAD: &str =
     "INSERT INTO transactions (business_id, account_id, \
     amount, booked_at, description, reference, running_balance, counterparty_name, \
     counterparty_account, counterparty_bank_id, counterparty_bank, virtual_account, \
-    virtual_account_name, payment_channel, source, raw, dedup_key, created_at) ";
+    virtual_account_name, payment_channel, source, raw, dedup_key, merged_sources, created_at) ";
 
 /// Skips rows already stored (the dedup key is unique per account) and reports those inserted.
 pub(super) const INSERT_TRANSACTIONS_TAIL: &str =
     " ON CONFLICT (business_id, account_id, dedup_key) DO NOTHING RETURNING id, account_id, dedup_key";
 
-/// Rows per insert statement (18 parameters each, within every backend's limit).
+/// Rows per insert statement (19 parameters each, within every backend's limit).
 pub(super) const INSERT_CHUNK: usize = 200;
 
-/// Head of the lookup of already stored rows by dedup key; an `IN (...)` list follows.
+/// Head of the lookup of already stored rows by dedup key; the account and an `IN (...)`
+/// list follow (see `find_keys`).
 pub(super) const FIND_BY_DEDUP_KEYS: &str = "SELECT id, dedup_key FROM transactions \
     WHERE business_id = ";
+
+/// Head of the lookup of dedup keys recorded as aliases of stored rows, as [`FIND_BY_DEDUP_KEYS`].
+pub(super) const FIND_ALIASES: &str = "SELECT transaction_id, dedup_key FROM transaction_aliases \
+    WHERE business_id = ";
+
+/// Head of the insert of aliases; rows `(business_id, account_id, dedup_key, transaction_id)`
+/// follow, then [`INSERT_ALIASES_TAIL`].
+pub(super) const INSERT_ALIASES_HEAD: &str =
+    "INSERT INTO transaction_aliases (business_id, account_id, dedup_key, transaction_id) ";
+
+/// An alias already recorded stays as it is.
+pub(super) const INSERT_ALIASES_TAIL: &str =
+    " ON CONFLICT (business_id, account_id, dedup_key) DO NOTHING";
+
+/// Head of the lookup of merge candidates: an account's transactions in a time range with one
+/// of a list of amounts (see `candidates`).
+pub(super) const FIND_CANDIDATES: &str = "SELECT id, amount, booked_at, description, reference, \
+    running_balance, counterparty_name, counterparty_account, counterparty_bank_id, \
+    counterparty_bank, virtual_account, virtual_account_name, payment_channel, source, \
+    merged_sources FROM transactions WHERE business_id = ";
+
+/// A merge candidate as [`FIND_CANDIDATES`] reads it.
+pub(super) type CandidateRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    Option<i64>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+/// A candidate row as the planner takes it.
+pub(super) fn candidate(row: CandidateRow) -> super::plan::Candidate {
+    let (id, amount, booked_at, description, reference, running_balance, name, account, bank_id) = (
+        row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8,
+    );
+    let fields = NewTransaction {
+        amount,
+        booked_at,
+        description,
+        reference,
+        running_balance,
+        counterparty_name: name,
+        counterparty_account: account,
+        counterparty_bank_id: bank_id,
+        counterparty_bank: row.9,
+        virtual_account: row.10,
+        virtual_account_name: row.11,
+        payment_channel: row.12,
+        source: row.13,
+        raw: String::new(),
+    };
+    super::plan::Candidate {
+        id,
+        reported: Reported::new(fields, &row.14),
+        changed: false,
+    }
+}
+
+/// Writes back a stored transaction a report from another feed was merged into.
+pub(super) const MERGE_TRANSACTION: &str = "UPDATE transactions SET booked_at = $1, \
+    description = $2, reference = $3, running_balance = $4, counterparty_name = $5, \
+    counterparty_account = $6, counterparty_bank_id = $7, counterparty_bank = $8, \
+    virtual_account = $9, virtual_account_name = $10, payment_channel = $11, \
+    merged_sources = $12 WHERE business_id = $13 AND id = $14";
+
+/// The keys of `rows` not in `known` that have a candidate of the same amount within the
+/// candidate window: the only rows that could be merged, so the only ones whose own key must
+/// be looked up before planning (any other repeat is caught by the insert's conflict).
+pub(super) fn keys_near<'a>(
+    rows: &[(&NewTransaction, &'a str)],
+    known: &HashMap<String, i64>,
+    candidates: &[super::plan::Candidate],
+) -> Vec<&'a str> {
+    let mut by_amount: HashMap<i64, Vec<i64>> = HashMap::new();
+    for c in candidates {
+        let t = &c.reported.fields;
+        by_amount.entry(t.amount).or_default().push(t.booked_at);
+    }
+    rows.iter()
+        .filter(|(t, key)| {
+            !known.contains_key(*key)
+                && by_amount.get(&t.amount).is_some_and(|times| {
+                    times
+                        .iter()
+                        .any(|at| (at - t.booked_at).abs() <= CANDIDATE_WINDOW_MS)
+                })
+        })
+        .map(|(_, key)| *key)
+        .collect()
+}
 
 pub(super) const ADD_DAILY_TOTAL: &str = "INSERT INTO daily_totals (business_id, account_id, day, \
     txn_count, credit_count, credit_amount, debit_count, debit_amount) \
@@ -574,69 +675,17 @@ pub(super) struct DayTotals {
 }
 
 impl DayTotals {
-    /// Adds another batch's totals of the same day.
-    pub fn add(&mut self, other: &Self) {
-        self.count += other.count;
-        self.credit_count += other.credit_count;
-        self.credit_amount += other.credit_amount;
-        self.debit_count += other.debit_count;
-        self.debit_amount += other.debit_amount;
-    }
-}
-
-/// What a batch insert decided, in input order, plus what it adds to the running summaries.
-#[derive(Debug, Default)]
-pub(super) struct BatchResult {
-    pub outcomes: Vec<IngestOutcome>,
-    pub days: BTreeMap<i64, DayTotals>,
-    /// The newest (booked_at, balance) among the created transactions that carry a balance.
-    pub latest_balance: Option<(i64, i64)>,
-}
-
-/// Decides each item's outcome from the ids the insert returned (`inserted`) and the ids of
-/// rows stored before (`existing`): the first occurrence of an inserted key (not yet in `seen`,
-/// which carries the keys of earlier batches of the same account in one call) was created, any
-/// other occurrence is a duplicate. Collects the created rows' daily totals and newest balance.
-pub(super) fn batch_result(
-    transactions: &[NewTransaction],
-    keys: &[String],
-    inserted: &HashMap<String, i64>,
-    existing: &HashMap<String, i64>,
-    seen: &mut HashSet<String>,
-) -> Option<BatchResult> {
-    let mut result = BatchResult::default();
-    for (t, key) in transactions.iter().zip(keys) {
-        let first = seen.insert(key.clone());
-        let outcome = match inserted.get(key) {
-            Some(&id) if first => IngestOutcome { id, created: true },
-            Some(&id) => IngestOutcome { id, created: false },
-            None => IngestOutcome {
-                id: *existing.get(key)?,
-                created: false,
-            },
-        };
-        if outcome.created {
-            let day = result.days.entry(vn_day(t.booked_at)).or_default();
-            day.count += 1;
-            if t.amount > 0 {
-                day.credit_count += 1;
-                day.credit_amount += t.amount;
-            } else {
-                day.debit_count += 1;
-                day.debit_amount -= t.amount;
-            }
-            if let Some(balance) = t.running_balance {
-                if result
-                    .latest_balance
-                    .is_none_or(|(at, _)| t.booked_at >= at)
-                {
-                    result.latest_balance = Some((t.booked_at, balance));
-                }
-            }
+    /// Counts one transaction of `amount` in.
+    pub fn count_in(&mut self, amount: i64) {
+        self.count += 1;
+        if amount > 0 {
+            self.credit_count += 1;
+            self.credit_amount += amount;
+        } else {
+            self.debit_count += 1;
+            self.debit_amount -= amount;
         }
-        result.outcomes.push(outcome);
     }
-    Some(result)
 }
 
 /// Implements [`super::Store`] for a backend type with field `pool` and methods `begin_write`
@@ -652,6 +701,81 @@ macro_rules! impl_store {
             ) -> StoreResult<u64> {
                 let done = query.execute(self.write_pool()).await.map_err(StoreError::from_sqlx)?;
                 Ok(done.rows_affected())
+            }
+
+            /// Looks `keys` up in one account with `head` ([`sql::FIND_BY_DEDUP_KEYS`] or
+            /// [`sql::FIND_ALIASES`]): key -> transaction id.
+            async fn find_keys(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                head: &'static str,
+                business_id: BusinessId,
+                account_id: i64,
+                keys: &[&str],
+            ) -> StoreResult<std::collections::HashMap<String, i64>> {
+                let mut found = std::collections::HashMap::new();
+                let mut keys = keys.to_vec();
+                keys.sort_unstable();
+                keys.dedup();
+                for chunk in keys.chunks(sql::INSERT_CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::new(head);
+                    qb.push_bind(business_id)
+                        .push(" AND account_id = ")
+                        .push_bind(account_id)
+                        .push(" AND dedup_key IN (");
+                    let mut list = qb.separated(", ");
+                    for key in chunk {
+                        list.push_bind(*key);
+                    }
+                    qb.push(")");
+                    let rows: Vec<(i64, String)> =
+                        qb.build_query_as().fetch_all(&mut **tx).await.map_err(StoreError::from_sqlx)?;
+                    found.extend(rows.into_iter().map(|(id, key)| (key, id)));
+                }
+                Ok(found)
+            }
+
+            /// The account's stored transactions that rows not in `known` might be merged into:
+            /// same amount, within the candidate window of the rows' times.
+            async fn candidates(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                business_id: BusinessId,
+                account_id: i64,
+                rows: &[(&NewTransaction, &str)],
+                known: &std::collections::HashMap<String, i64>,
+            ) -> StoreResult<Vec<$crate::storage::plan::Candidate>> {
+                use $crate::domain::dedup::CANDIDATE_WINDOW_MS;
+                let open: Vec<&NewTransaction> =
+                    rows.iter().filter(|(_, k)| !known.contains_key(*k)).map(|(t, _)| *t).collect();
+                let (Some(from), Some(to)) = (
+                    open.iter().map(|t| t.booked_at).min(),
+                    open.iter().map(|t| t.booked_at).max(),
+                ) else {
+                    return Ok(Vec::new());
+                };
+                let mut amounts: Vec<i64> = open.iter().map(|t| t.amount).collect();
+                amounts.sort_unstable();
+                amounts.dedup();
+                let mut found = Vec::new();
+                for chunk in amounts.chunks(sql::INSERT_CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::new(sql::FIND_CANDIDATES);
+                    qb.push_bind(business_id)
+                        .push(" AND account_id = ")
+                        .push_bind(account_id)
+                        .push(" AND booked_at >= ")
+                        .push_bind(from.saturating_sub(CANDIDATE_WINDOW_MS))
+                        .push(" AND booked_at <= ")
+                        .push_bind(to.saturating_add(CANDIDATE_WINDOW_MS))
+                        .push(" AND amount IN (");
+                    let mut list = qb.separated(", ");
+                    for amount in chunk {
+                        list.push_bind(*amount);
+                    }
+                    qb.push(")");
+                    let rows: Vec<sql::CandidateRow> =
+                        qb.build_query_as().fetch_all(&mut **tx).await.map_err(StoreError::from_sqlx)?;
+                    found.extend(rows.into_iter().map(sql::candidate));
+                }
+                Ok(found)
             }
 
             /// Records a webhook's account restriction; returns its `(webhook_id, account_id)` rows.
@@ -1169,18 +1293,25 @@ macro_rules! impl_store {
                 &self,
                 requests: &[$crate::storage::IngestRequest<'_>],
             ) -> StoreResult<Vec<$crate::storage::Ingested>> {
-                use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+                use std::collections::{BTreeMap, HashMap};
+                use $crate::domain::time::vn_day;
+                use $crate::domain::IngestOutcome;
+                use $crate::storage::plan::{self, Decision, Target};
                 let now = now_ms();
                 let keys: Vec<Vec<String>> = requests
                     .iter()
                     .map(|r| r.transactions.iter().map(NewTransaction::dedup_key).collect())
                     .collect();
-                let accounts: BTreeSet<(BusinessId, i64)> =
-                    requests.iter().map(|r| (r.business_id, r.account_id)).collect();
+                // Each account's rows, in arrival order, as (request, position) pairs.
+                let mut by_account: BTreeMap<(BusinessId, i64), Vec<(usize, usize)>> = BTreeMap::new();
+                for (i, r) in requests.iter().enumerate() {
+                    let rows = by_account.entry((r.business_id, r.account_id)).or_default();
+                    rows.extend((0..r.transactions.len()).map(|j| (i, j)));
+                }
                 let mut tx = self.begin_write().await?;
                 if self.backend() == $crate::storage::Backend::Postgres {
                     // In a fixed order, so that concurrent batches cannot deadlock.
-                    for (business_id, account_id) in &accounts {
+                    for (business_id, account_id) in by_account.keys() {
                         sqlx::query(sql::LOCK_ACCOUNT_PG)
                             .bind(*business_id)
                             .bind(*account_id)
@@ -1189,19 +1320,32 @@ macro_rules! impl_store {
                             .map_err(StoreError::from_sqlx)?;
                     }
                 }
-                // Every request's rows, in order: the first occurrence of a key is the one stored.
-                let rows: Vec<(&$crate::storage::IngestRequest<'_>, &NewTransaction, &String)> = requests
+                // Decide every row before writing any: repeats, merges, new transactions.
+                let mut plans = Vec::with_capacity(by_account.len());
+                for ((business_id, account_id), positions) in by_account {
+                    let rows: Vec<(&NewTransaction, &str)> = positions
+                        .iter()
+                        .map(|&(i, j)| (&requests[i].transactions[j], keys[i][j].as_str()))
+                        .collect();
+                    let all: Vec<&str> = rows.iter().map(|(_, k)| *k).collect();
+                    let mut known = Self::find_keys(&mut tx, sql::FIND_ALIASES, business_id, account_id, &all).await?;
+                    let candidates = Self::candidates(&mut tx, business_id, account_id, &rows, &known).await?;
+                    let near = sql::keys_near(&rows, &known, &candidates);
+                    known.extend(Self::find_keys(&mut tx, sql::FIND_BY_DEDUP_KEYS, business_id, account_id, &near).await?);
+                    plans.push((business_id, account_id, positions, plan::plan(&rows, &known, candidates)));
+                }
+                // Insert the new transactions; (account, key) -> id of those inserted.
+                let news: Vec<(BusinessId, i64, &$crate::domain::dedup::Reported, &String)> = plans
                     .iter()
-                    .zip(&keys)
-                    .flat_map(|(r, keys)| r.transactions.iter().zip(keys).map(move |(t, k)| (r, t, k)))
+                    .flat_map(|(b, a, _, p)| p.new.iter().map(move |(r, k)| (*b, *a, r, k)))
                     .collect();
-                // (account, key) -> id, for the rows this call inserted and those stored before.
-                let mut inserted: HashMap<i64, HashMap<String, i64>> = HashMap::new();
-                for chunk in rows.chunks(sql::INSERT_CHUNK) {
+                let mut inserted: HashMap<(i64, String), i64> = HashMap::new();
+                for chunk in news.chunks(sql::INSERT_CHUNK) {
                     let mut qb = sqlx::QueryBuilder::new(sql::INSERT_TRANSACTIONS_HEAD);
-                    qb.push_values(chunk, |mut b, (r, t, key)| {
-                        b.push_bind(r.business_id)
-                            .push_bind(r.account_id)
+                    qb.push_values(chunk, |mut b, (business_id, account_id, r, key)| {
+                        let t = &r.fields;
+                        b.push_bind(*business_id)
+                            .push_bind(*account_id)
                             .push_bind(t.amount)
                             .push_bind(t.booked_at)
                             .push_bind(&t.description)
@@ -1217,6 +1361,7 @@ macro_rules! impl_store {
                             .push_bind(&t.source)
                             .push_bind(&t.raw)
                             .push_bind(*key)
+                            .push_bind(r.merged_sources())
                             .push_bind(now);
                     });
                     qb.push(sql::INSERT_TRANSACTIONS_TAIL);
@@ -1226,63 +1371,95 @@ macro_rules! impl_store {
                         .await
                         .map_err(StoreError::from_sqlx)?;
                     for (id, account_id, key) in returned {
-                        inserted.entry(account_id).or_default().insert(key, id);
+                        inserted.insert((account_id, key), id);
                     }
                 }
-                let mut missing: BTreeMap<(BusinessId, i64), Vec<&String>> = BTreeMap::new();
-                for (r, _, key) in &rows {
-                    if !inserted.get(&r.account_id).is_some_and(|m| m.contains_key(*key)) {
-                        missing.entry((r.business_id, r.account_id)).or_default().push(key);
-                    }
-                }
-                let mut existing: HashMap<i64, HashMap<String, i64>> = HashMap::new();
-                for ((business_id, account_id), mut keys) in missing {
-                    keys.sort_unstable();
-                    keys.dedup();
-                    for chunk in keys.chunks(sql::INSERT_CHUNK) {
-                        let mut qb = sqlx::QueryBuilder::new(sql::FIND_BY_DEDUP_KEYS);
-                        qb.push_bind(business_id)
-                            .push(" AND account_id = ")
-                            .push_bind(account_id)
-                            .push(" AND dedup_key IN (");
-                        let mut list = qb.separated(", ");
-                        for key in chunk {
-                            list.push_bind(*key);
-                        }
-                        qb.push(")");
-                        let found: Vec<(i64, String)> = qb
-                            .build_query_as()
-                            .fetch_all(&mut *tx)
-                            .await
-                            .map_err(StoreError::from_sqlx)?;
-                        existing.entry(account_id).or_default().extend(found.into_iter().map(|(id, key)| (key, id)));
-                    }
-                }
-                // Outcomes per request; daily totals and the newest balance per account.
-                let empty = HashMap::new();
-                let mut seen: HashMap<i64, HashSet<String>> = HashMap::new();
+                let mut outcomes: Vec<Vec<IngestOutcome>> =
+                    requests.iter().map(|r| Vec::with_capacity(r.transactions.len())).collect();
                 let mut days: BTreeMap<(BusinessId, i64, i64), sql::DayTotals> = BTreeMap::new();
                 let mut balances: BTreeMap<(BusinessId, i64), (i64, i64)> = BTreeMap::new();
-                let mut outcomes = Vec::with_capacity(requests.len());
-                for (r, keys) in requests.iter().zip(&keys) {
-                    let result = sql::batch_result(
-                        r.transactions,
-                        keys,
-                        inserted.get(&r.account_id).unwrap_or(&empty),
-                        existing.get(&r.account_id).unwrap_or(&empty),
-                        seen.entry(r.account_id).or_default(),
-                    )
-                    .ok_or_else(|| StoreError::Conflict("a transaction of the batch vanished while it was stored; retry".into()))?;
-                    for (day, d) in result.days {
-                        days.entry((r.business_id, r.account_id, day)).or_default().add(&d);
+                let mut aliases: Vec<(BusinessId, i64, &str, i64)> = Vec::new();
+                for (business_id, account_id, positions, plan) in &plans {
+                    // A new transaction not inserted was stored before under its own key (outside
+                    // the candidates' window): it is that one.
+                    let missing: Vec<&str> = plan
+                        .new
+                        .iter()
+                        .map(|(_, k)| k.as_str())
+                        .filter(|k| !inserted.contains_key(&(*account_id, k.to_string())))
+                        .collect();
+                    let existing = Self::find_keys(&mut tx, sql::FIND_BY_DEDUP_KEYS, *business_id, *account_id, &missing).await?;
+                    let new_ids = plan
+                        .new
+                        .iter()
+                        .map(|(_, key)| {
+                            inserted
+                                .get(&(*account_id, key.clone()))
+                                .map(|&id| (id, true))
+                                .or_else(|| existing.get(key).map(|&id| (id, false)))
+                                .ok_or_else(|| StoreError::Conflict("a transaction of the batch vanished while it was stored; retry".into()))
+                        })
+                        .collect::<StoreResult<Vec<(i64, bool)>>>()?;
+                    let id_of = |target: Target| match target {
+                        Target::Stored(id) => id,
+                        Target::New(n) => new_ids[n].0,
+                    };
+                    let mut placed = vec![false; plan.new.len()];
+                    for (&(i, _), decision) in positions.iter().zip(&plan.decisions) {
+                        let outcome = match *decision {
+                            Decision::Create(n) => {
+                                let (id, fresh) = new_ids[n];
+                                // Only the first row of a key inserted in this call creates it.
+                                let created = fresh && !std::mem::replace(&mut placed[n], true);
+                                IngestOutcome { id, created, enriched: false }
+                            }
+                            Decision::Same { target, enriched } => IngestOutcome { id: id_of(target), created: false, enriched },
+                        };
+                        outcomes[i].push(outcome);
                     }
-                    if let Some((at, balance)) = result.latest_balance {
-                        let newest = balances.entry((r.business_id, r.account_id)).or_insert((at, balance));
-                        if at >= newest.0 {
-                            *newest = (at, balance);
+                    for ((reported, _), &(_, fresh)) in plan.new.iter().zip(&new_ids) {
+                        if !fresh {
+                            continue;
+                        }
+                        let t = &reported.fields;
+                        days.entry((*business_id, *account_id, vn_day(t.booked_at))).or_default().count_in(t.amount);
+                        if let Some(balance) = t.running_balance {
+                            let newest = balances.entry((*business_id, *account_id)).or_insert((t.booked_at, balance));
+                            if t.booked_at >= newest.0 {
+                                *newest = (t.booked_at, balance);
+                            }
                         }
                     }
-                    outcomes.push(result.outcomes);
+                    for c in plan.candidates.iter().filter(|c| c.changed) {
+                        let t = &c.reported.fields;
+                        sqlx::query(sql::MERGE_TRANSACTION)
+                            .bind(t.booked_at)
+                            .bind(&t.description)
+                            .bind(&t.reference)
+                            .bind(t.running_balance)
+                            .bind(&t.counterparty_name)
+                            .bind(&t.counterparty_account)
+                            .bind(&t.counterparty_bank_id)
+                            .bind(&t.counterparty_bank)
+                            .bind(&t.virtual_account)
+                            .bind(&t.virtual_account_name)
+                            .bind(&t.payment_channel)
+                            .bind(c.reported.merged_sources())
+                            .bind(*business_id)
+                            .bind(c.id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(StoreError::from_sqlx)?;
+                    }
+                    aliases.extend(plan.aliases.iter().map(|(key, target)| (*business_id, *account_id, key.as_str(), id_of(*target))));
+                }
+                for chunk in aliases.chunks(sql::INSERT_CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::new(sql::INSERT_ALIASES_HEAD);
+                    qb.push_values(chunk, |mut b, (business_id, account_id, key, id)| {
+                        b.push_bind(*business_id).push_bind(*account_id).push_bind(*key).push_bind(*id);
+                    });
+                    qb.push(sql::INSERT_ALIASES_TAIL);
+                    qb.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
                 }
                 for ((business_id, account_id, day), d) in &days {
                     sqlx::query(sql::ADD_DAILY_TOTAL)

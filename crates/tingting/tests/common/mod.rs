@@ -359,6 +359,50 @@ impl TestServer {
     }
 }
 
+/// Boundary of [`multipart`] bodies.
+const BOUNDARY: &str = "tingting-test-boundary";
+
+/// A `multipart/form-data` body (for statement uploads) with the given `(name, content)` parts.
+pub fn multipart(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, content) in parts {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{name}.txt\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// Uploads a multipart `body` to `POST /v2/accounts/{account}/statements` with `client`;
+/// returns the status and JSON answer.
+pub async fn upload(
+    client: &reqwest::Client,
+    srv: &TestServer,
+    t: &Tenant,
+    account: i64,
+    body: Vec<u8>,
+) -> Result<(u16, Value), reqwest::Error> {
+    let resp = client
+        .post(format!("{}/v2/accounts/{account}/statements", srv.base))
+        .header("Authorization", format!("Apikey {}", t.key))
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(body)
+        .send()
+        .await?;
+    let status = resp.status().as_u16();
+    Ok((status, resp.json().await.expect("JSON body")))
+}
+
 /// A Vietcombank-style MT940 export: two messages, the second for another account.
 pub const MT940_SAMPLE: &str = "{1:F01BFTVVNVXAXXX0000000000}{2:O940}{4:\r
 :20:STMT250422\r

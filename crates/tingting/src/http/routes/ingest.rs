@@ -63,7 +63,13 @@ pub async fn ingest(
             .into_iter()
             .map(|o| IngestResult {
                 id: o.id,
-                status: if o.created { "created" } else { "duplicate" },
+                status: if o.created {
+                    "created"
+                } else if o.enriched {
+                    "enriched"
+                } else {
+                    "duplicate"
+                },
             })
             .collect(),
     ))

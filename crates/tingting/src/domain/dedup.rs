@@ -41,9 +41,25 @@ const VN_OFFSET_MS: i64 = statements::VIETNAM_UTC_OFFSET_SECONDS as i64 * 1000;
 /// family (`statement`); every other source is its own family (`notify` texts, `email`,
 /// `demo`, `command`, `api`).
 pub fn family(source: &str) -> &str {
-    match source {
-        "csv" | "mt940" | "camt" | "xlsx" | "table" => "statement",
-        other => other,
+    if STATEMENT_SOURCES.contains(&source) {
+        STATEMENT
+    } else {
+        source
+    }
+}
+
+/// The family of statement files.
+const STATEMENT: &str = "statement";
+/// The sources of statement files (one per format).
+const STATEMENT_SOURCES: [&str; 5] = ["csv", "mt940", "camt", "xlsx", "table"];
+
+/// The sources of a family: those whose stored transactions a report of that family is
+/// never merged into (before their merged families are even looked at).
+pub fn sources_of(family_name: &str) -> Vec<&str> {
+    if family_name == STATEMENT {
+        STATEMENT_SOURCES.to_vec()
+    } else {
+        vec![family_name]
     }
 }
 
@@ -291,5 +307,7 @@ mod tests {
         assert!(!r.matches(&statement()));
         assert_eq!(family("camt"), "statement");
         assert_eq!(family("notify"), "notify");
+        assert!(sources_of("statement").iter().all(|s| family(s) == "statement"));
+        assert_eq!(sources_of("email"), ["email"]);
     }
 }

@@ -755,6 +755,16 @@ macro_rules! impl_store {
                 let mut amounts: Vec<i64> = open.iter().map(|t| t.amount).collect();
                 amounts.sort_unstable();
                 amounts.dedup();
+                // Reports of one family are never merged into that family's transactions:
+                // leave those out (a statement import then reads no candidates of its own).
+                let mut families: Vec<&str> =
+                    open.iter().map(|t| $crate::domain::dedup::family(&t.source)).collect();
+                families.sort_unstable();
+                families.dedup();
+                let excluded = match families.as_slice() {
+                    [one] => $crate::domain::dedup::sources_of(one),
+                    _ => Vec::new(),
+                };
                 let mut found = Vec::new();
                 for chunk in amounts.chunks(sql::INSERT_CHUNK) {
                     let mut qb = sqlx::QueryBuilder::new(sql::FIND_CANDIDATES);
@@ -771,6 +781,14 @@ macro_rules! impl_store {
                         list.push_bind(*amount);
                     }
                     qb.push(")");
+                    if !excluded.is_empty() {
+                        qb.push(" AND source NOT IN (");
+                        let mut list = qb.separated(", ");
+                        for source in &excluded {
+                            list.push_bind(*source);
+                        }
+                        qb.push(")");
+                    }
                     let rows: Vec<sql::CandidateRow> =
                         qb.build_query_as().fetch_all(&mut **tx).await.map_err(StoreError::from_sqlx)?;
                     found.extend(rows.into_iter().map(sql::candidate));

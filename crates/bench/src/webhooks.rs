@@ -110,17 +110,7 @@ fn references(body: &[u8]) -> Vec<String> {
 /// An ACB balance-change SMS for `amount` VND, its memo carrying `reference` (SMS texts have no
 /// bank reference of their own).
 fn acb_sms(account: &str, amount: i64, time: &str, reference: &str) -> String {
-    let grouped = |n: i64| {
-        let digits = n.to_string();
-        let mut out = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        out
-    };
+    let grouped = |n: i64| crate::util::thousands(n.unsigned_abs());
     format!(
         "ACB: TK {account}(VND) + {} luc {time}. So du {}.GD: {reference} thanh toan",
         grouped(amount),

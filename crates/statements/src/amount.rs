@@ -225,9 +225,37 @@ fn split_fraction<'g, 'a>(groups: &'g [Group<'a>]) -> (&'g [Group<'a>], Option<G
     }
 }
 
+/// Formats `value` with `,` between groups of three digits (for messages).
+pub(crate) fn group_thousands(value: i128) -> String {
+    let digits = value.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if value < 0 {
+        out.push('-');
+    }
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(group_thousands(0), "0");
+        assert_eq!(group_thousands(999), "999");
+        assert_eq!(group_thousands(1000), "1,000");
+        assert_eq!(group_thousands(-15_700_000), "-15,700,000");
+        assert_eq!(
+            group_thousands(i128::from(i64::MIN)),
+            "-9,223,372,036,854,775,808"
+        );
+    }
 
     fn kind(input: &str) -> AmountErrorKind {
         parse_vnd(input).unwrap_err().kind()

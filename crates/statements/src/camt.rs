@@ -1065,8 +1065,8 @@ impl Statement {
                     "closing booked balance (CLBD) is {} VND but the opening balance plus the \
                      booked entries come to {} VND: the statement is incomplete or its \
                      balances do not add up",
-                    group_thousands(closing),
-                    group_thousands(computed)
+                    crate::amount::group_thousands(i128::from(closing)),
+                    crate::amount::group_thousands(i128::from(computed))
                 ),
             })
         })
@@ -1499,22 +1499,6 @@ fn parse_amount(text: &str) -> Result<i64, String> {
         ));
     }
     Ok(value)
-}
-
-/// Formats `value` with `,` between groups of three digits.
-fn group_thousands(value: i64) -> String {
-    let digits = value.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if value < 0 {
-        out.push('-');
-    }
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }
 
 /// The element names the reader cares about, by local name.
@@ -1970,15 +1954,6 @@ mod tests {
         ] {
             assert_eq!(parse_date(bad), None, "{bad:?}");
         }
-    }
-
-    #[test]
-    fn group_thousands_formats() {
-        assert_eq!(group_thousands(0), "0");
-        assert_eq!(group_thousands(999), "999");
-        assert_eq!(group_thousands(1000), "1,000");
-        assert_eq!(group_thousands(-15_700_000), "-15,700,000");
-        assert_eq!(group_thousands(i64::MIN), "-9,223,372,036,854,775,808");
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //!
 //! The format itself is specified in the [crate documentation](crate#canonical-csv-format).
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::io::Read;
 
 use csv::{ByteRecord, StringRecord};
 
+use crate::csv_lines::{encode_cells, is_blank, start_line, LineTracker};
 use crate::{excerpt, parse_time, parse_vnd, Entry};
 
 /// Most header names listed in a [`HeaderError`] message.
@@ -306,11 +306,7 @@ impl<R: Read> CanonicalCsvReader<R> {
     /// is before any blank lines it skipped; those are exactly the run of
     /// `\n`s (if any) starting at that byte offset.
     fn start_line(&mut self) -> u64 {
-        let (line, byte) = self
-            .record
-            .position()
-            .map_or((1, 0), |start| (start.line(), start.byte()));
-        line + self.csv.get_mut().newlines_at(byte)
+        start_line(&mut self.csv, &self.record)
     }
 
     /// Converts the record just read, keeping its buffer for reuse.
@@ -460,108 +456,12 @@ impl<R: Read> CanonicalCsvReader<R> {
                     counterparty_bank: optional(columns.counterparty_bank),
                     account: None,
                     line,
-                    raw: encode_record(row),
+                    raw: encode_cells(row.iter(), b','),
                 })
             }
             _ => Err(problems.join("; ")),
         }
     }
-}
-
-/// Normalizes line endings (`\r\n` and a lone `\r` become `\n`, also inside
-/// quoted values) so the csv reader counts physical lines for any line-ending
-/// style, and remembers where runs of `\n`s are so the start line of a record
-/// can be recovered after the csv reader has skipped blank lines.
-struct LineTracker<R> {
-    inner: R,
-    /// The last byte handed out was a `\r` turned into `\n`; a `\n` right
-    /// after it belongs to the same line ending and is dropped.
-    after_cr: bool,
-    /// Bytes handed out so far.
-    offset: u64,
-    /// Byte ranges `start..end` of maximal runs of `\n` handed out and not
-    /// yet passed by [`LineTracker::newlines_at`], oldest first. Only runs
-    /// within the csv reader's read-ahead and the current record are kept.
-    runs: VecDeque<(u64, u64)>,
-}
-
-impl<R> LineTracker<R> {
-    fn new(inner: R) -> Self {
-        Self {
-            inner,
-            after_cr: false,
-            offset: 0,
-            runs: VecDeque::new(),
-        }
-    }
-
-    /// How many `\n`s follow consecutively from byte `offset` on. Forgets
-    /// runs that end at or before `offset`, so offsets must not decrease.
-    fn newlines_at(&mut self, offset: u64) -> u64 {
-        while self.runs.front().is_some_and(|&(_, end)| end <= offset) {
-            self.runs.pop_front();
-        }
-        match self.runs.front() {
-            Some(&(start, end)) if start <= offset => end - offset,
-            _ => 0,
-        }
-    }
-}
-
-impl<R: Read> Read for LineTracker<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        loop {
-            let n = self.inner.read(buf)?;
-            if n == 0 {
-                return Ok(0);
-            }
-            let mut out = 0;
-            for i in 0..n {
-                let byte = buf[i];
-                let after_cr = std::mem::replace(&mut self.after_cr, byte == b'\r');
-                if byte == b'\n' && after_cr {
-                    continue;
-                }
-                if matches!(byte, b'\r' | b'\n') {
-                    let at = self.offset + out as u64;
-                    match self.runs.back_mut() {
-                        Some((_, end)) if *end == at => *end += 1,
-                        _ => self.runs.push_back((at, at + 1)),
-                    }
-                    buf[out] = b'\n';
-                } else {
-                    buf[out] = byte;
-                }
-                out += 1;
-            }
-            if out > 0 {
-                self.offset += out as u64;
-                return Ok(out);
-            }
-            // Only the `\n` of a `\r\n` split across reads: read on.
-        }
-    }
-}
-
-/// Re-encodes `row` as one CSV record, quoting only the cells that need it.
-fn encode_record(row: &StringRecord) -> String {
-    let mut out = String::with_capacity(row.as_slice().len() + row.len());
-    for (index, cell) in row.iter().enumerate() {
-        if index > 0 {
-            out.push(',');
-        }
-        if cell.contains([',', '"', '\r', '\n']) {
-            out.push('"');
-            out.push_str(&cell.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(cell);
-        }
-    }
-    out
 }
 
 /// Removes a UTF-8 byte-order mark from the start of the first field.
@@ -581,13 +481,6 @@ fn strip_bom(record: &mut ByteRecord) {
         stripped.set_position(record.position().cloned());
         *record = stripped;
     }
-}
-
-/// Whether every cell of the record is empty or whitespace.
-fn is_blank(record: &ByteRecord) -> bool {
-    record
-        .iter()
-        .all(|field| field.iter().all(u8::is_ascii_whitespace))
 }
 
 #[cfg(test)]

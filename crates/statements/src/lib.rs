@@ -10,6 +10,15 @@
 //! ([`CanonicalCsvReader`]), SWIFT MT940 statements ([`Mt940Reader`], format
 //! described in the [`mt940`] module) and ISO 20022 camt.052/053/054
 //! ([`CamtReader`], described in the [`camt`] module).
+//!
+//! It also reads the CSV and Excel (.xlsx) statements that Vietnamese banks
+//! let customers export ([`TableCsvReader`](table::TableCsvReader),
+//! [`TableXlsxReader`](table::TableXlsxReader)): title rows before a header
+//! in Vietnamese or English, credit/debit or signed amount columns,
+//! day-first dates, summary rows at the end. The columns come from a
+//! user-written [`ColumnMapping`](table::ColumnMapping) or are recognized
+//! from the header; the [`table`] module describes both.
+//!
 //! The money and time parsers ([`parse_vnd`], [`parse_time`]) are public so
 //! other inputs (such as the HTTP ingest endpoint's `bookedAt`) can share
 //! exactly the same rules.
@@ -127,8 +136,10 @@
 pub mod amount;
 pub mod camt;
 pub mod canonical_csv;
+mod csv_lines;
 mod entry;
 pub mod mt940;
+pub mod table;
 #[cfg(test)]
 mod test_readers;
 pub mod time;

@@ -665,9 +665,9 @@ impl State {
                             ":{tag}: closing balance {} VND does not match the opening balance \
                              plus the entries, {} VND (difference {} VND): an entry may be \
                              missing or duplicated",
-                            group(i128::from(balance.amount)),
-                            group(i128::from(expected)),
-                            group(difference),
+                            crate::amount::group_thousands(i128::from(balance.amount)),
+                            crate::amount::group_thousands(i128::from(expected)),
+                            crate::amount::group_thousands(difference),
                         ),
                     );
                 }
@@ -837,19 +837,6 @@ fn vietnam_midnight(date: NaiveDate) -> Option<DateTime<Utc>> {
     date.and_time(NaiveTime::MIN)
         .checked_sub_signed(TimeDelta::seconds(i64::from(VIETNAM_UTC_OFFSET_SECONDS)))
         .map(|naive| naive.and_utc())
-}
-
-/// Formats `value` with `,` between groups of three digits.
-fn group(value: i128) -> String {
-    let digits = value.unsigned_abs().to_string();
-    let mut out = String::from(if value < 0 { "-" } else { "" });
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }
 
 /// Parses two ASCII digits at the start of `b` (the caller checked them).
@@ -1250,14 +1237,6 @@ mod tests {
             parse_amount(&"9".repeat(100)),
             Err(AmountErrorKind::OutOfRange)
         );
-    }
-
-    #[test]
-    fn grouping() {
-        assert_eq!(group(0), "0");
-        assert_eq!(group(999), "999");
-        assert_eq!(group(1000), "1,000");
-        assert_eq!(group(-15_200_000), "-15,200,000");
     }
 
     #[test]

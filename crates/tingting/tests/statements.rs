@@ -7,7 +7,12 @@ mod common;
 use common::{multipart, upload, Backend, TestServer, MT940_SAMPLE};
 use serde_json::{json, Value};
 
-both_backends!(uploads_import_like_the_cli, camt_uploads, upload_errors);
+both_backends!(
+    uploads_import_like_the_cli,
+    camt_uploads,
+    bank_exports,
+    upload_errors
+);
 
 /// An MT940 upload is detected, stored with its balances, rejected entries listed; the same
 /// upload again stores nothing.
@@ -229,5 +234,178 @@ async fn upload_errors(backend: Backend) {
     assert!(
         body["message"].as_str().unwrap().contains("20 MiB"),
         "{body}"
+    );
+}
+
+/// A bank's CSV export: title rows, then a Vietnamese header, then a totals row.
+const BANK_CSV: &str = "NGÂN HÀNG TMCP Á CHÂU\n\
+Sao kê tài khoản;12345678\n\
+Từ ngày 22/04/2025 đến ngày 22/04/2025\n\
+\n\
+STT;Ngày giao dịch;Số tham chiếu;Nội dung;Ghi nợ;Ghi có;Số dư\n\
+1;22/04/2025 09:30:00;FT25112000001;DH1042 NGUYEN VAN A chuyen tien;;250.000;1.250.000\n\
+2;22/04/2025 14:05:00;FT25112000002;Phi SMS Banking;11.000;;1.239.000\n\
+;Tổng cộng;;;11.000;250.000;\n";
+
+/// The same export as an Excel workbook, with real dates and numbers.
+fn bank_xlsx() -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Sao ke").unwrap();
+    sheet
+        .write_string(0, 0, "SAO KÊ TÀI KHOẢN 12345678")
+        .unwrap();
+    for (col, name) in [
+        "Ngày GD",
+        "Diễn giải",
+        "Phát sinh nợ",
+        "Phát sinh có",
+        "Số dư",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(2, col as u16, *name).unwrap();
+    }
+    let date = Format::new().set_num_format("dd/mm/yyyy hh:mm");
+    let rows = [
+        (
+            (9, 30),
+            "DH1042 NGUYEN VAN A chuyen tien",
+            0.0,
+            250_000.0,
+            1_250_000.0,
+        ),
+        ((14, 5), "Phi SMS Banking", 11_000.0, 0.0, 1_239_000.0),
+    ];
+    for (i, ((h, m), memo, debit, credit, balance)) in rows.iter().enumerate() {
+        let row = 3 + i as u32;
+        let when = ExcelDateTime::from_ymd(2025, 4, 22)
+            .unwrap()
+            .and_hms(*h, *m, 0)
+            .unwrap();
+        sheet
+            .write_datetime_with_format(row, 0, &when, &date)
+            .unwrap();
+        sheet.write_string(row, 1, *memo).unwrap();
+        if *debit > 0.0 {
+            sheet.write_number(row, 2, *debit).unwrap();
+        }
+        if *credit > 0.0 {
+            sheet.write_number(row, 3, *credit).unwrap();
+        }
+        sheet.write_number(row, 4, *balance).unwrap();
+    }
+    workbook.save_to_buffer().unwrap()
+}
+
+/// Bank CSV and Excel exports are read by recognising their header (or with a mapping), and
+/// say which columns they read; the same transfers from both are stored once.
+async fn bank_exports(backend: Backend) {
+    let Some(srv) = TestServer::start(backend).await else {
+        return;
+    };
+    let t = srv.tenant("owner@hoasen.vn", "Cửa hàng Hoa Sen").await;
+    let account = srv.account(&t, "ACB", "12345678").await;
+    let (status, report) = upload(
+        &srv.client,
+        &srv,
+        &t,
+        account.id,
+        multipart(&[("file", BANK_CSV.as_bytes())]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["data"]["format"], "csv", "{report}");
+    assert_eq!(report["data"]["created"], 2, "{report}");
+    assert_eq!(report["data"]["rejected_count"], 0, "{report}");
+    let columns = report["data"]["columns"].as_str().unwrap_or_default();
+    assert!(columns.contains("credit=\"Ghi có\""), "{report}");
+    // The workbook has the same two transfers (no references): recognised as the same
+    // statement's transactions by their fingerprints, nothing new.
+    let (status, report) = upload(
+        &srv.client,
+        &srv,
+        &t,
+        account.id,
+        multipart(&[("file", &bank_xlsx())]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["data"]["format"], "xlsx", "{report}");
+    assert_eq!(report["data"]["rejected_count"], 0, "{report}");
+    let (_, page) = srv
+        .get(
+            "/v2/transactions?fromDate=2025-04-22&toDate=2025-04-22",
+            &t.key,
+        )
+        .await;
+    let got: Vec<(String, i64, i64, String)> = page["data"]["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["when"].as_str().unwrap().to_string(),
+                r["amount"].as_i64().unwrap(),
+                r["cusum_balance"].as_i64().unwrap(),
+                r["tid"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got.iter().take(2).cloned().collect::<Vec<_>>(),
+        [
+            (
+                "2025-04-22 09:30:00".into(),
+                250_000,
+                1_250_000,
+                "FT25112000001".into()
+            ),
+            (
+                "2025-04-22 14:05:00".into(),
+                -11_000,
+                1_239_000,
+                "FT25112000002".into()
+            ),
+        ]
+    );
+    assert_eq!(
+        report["data"]["created"].as_u64().unwrap() + 2,
+        got.len() as u64,
+        "{report}"
+    );
+    // An explicit mapping by letters; a bad mapping is refused before anything is read.
+    let csv = "x,y\n22/04/2025 16:00,250000,Thanh toan DH7\n";
+    let (status, report) = upload(
+        &srv.client,
+        &srv,
+        &t,
+        account.id,
+        multipart(&[
+            ("columns", b"date=A,amount=B,description=C"),
+            ("file", csv.as_bytes()),
+        ]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["data"]["created"], 1, "{report}");
+    let (status, report) = upload(
+        &srv.client,
+        &srv,
+        &t,
+        account.id,
+        multipart(&[("columns", b"when=A"), ("file", csv.as_bytes())]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 400, "{report}");
+    assert!(
+        report["message"].as_str().unwrap().starts_with("columns: "),
+        "{report}"
     );
 }

@@ -1,7 +1,7 @@
 -- Cross-source deduplication (sqlite). See src/domain/dedup.rs for the rules.
 
--- The feed families (besides the one of `source`) whose reports were merged into a
--- transaction, comma-separated: a family reports a transfer at most once.
+-- The sources (besides `source`) whose reports were merged into a
+-- transaction, comma-separated: a source reports a transfer at most once.
 ALTER TABLE transactions ADD COLUMN merged_sources TEXT NOT NULL DEFAULT '';
 
 -- Candidates for a merge are looked up by amount and time.

@@ -10,7 +10,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::admin::user_by_email;
-use crate::ingest::statement::{import_statement, Format};
+use statements::table::ColumnMapping;
+
+use crate::ingest::statement::{import_statement, Format, ImportOptions};
 use crate::storage;
 
 /// Exit status when the file was imported but some lines were rejected.
@@ -27,7 +29,16 @@ pub struct ImportArgs {
     /// The file's format (detected from its first bytes when not given).
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// The statement file: tingting canonical CSV, MT940 or camt.052/053/054.
+    /// Where the columns of a bank's CSV or Excel export are, e.g.
+    /// `date=Ngày GD,description=Nội dung,credit=Ghi có,debit=Ghi nợ,balance=Số dư` or
+    /// `date=A,description=C,amount=E,header_row=6` (recognised from the header when not given).
+    #[arg(long)]
+    columns: Option<ColumnMapping>,
+    /// The worksheet of an Excel file (the first when not given).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// The statement file: a bank's CSV or Excel (.xlsx) export, tingting canonical CSV, MT940
+    /// or camt.052/053/054.
     file: PathBuf,
 }
 
@@ -70,7 +81,12 @@ pub async fn run(database: &str, args: ImportArgs) -> anyhow::Result<ExitCode> {
     };
     let reader = bar.wrap_read(file);
     let progress = bar.clone();
-    let report = import_statement(store.as_ref(), &account, args.format, reader, move |r| {
+    let options = ImportOptions {
+        format: args.format,
+        columns: args.columns,
+        sheet: args.sheet,
+    };
+    let report = import_statement(store.as_ref(), &account, options, reader, move |r| {
         progress.set_message(format!(
             "{} created, {} duplicates, {} enriched, {} rejected",
             r.created, r.duplicates, r.enriched, r.rejected_count

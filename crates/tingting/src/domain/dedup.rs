@@ -7,9 +7,11 @@
 //! and a truncated memo; an MT940 statement has no time of day), so their keys differ. Two
 //! reports are one transfer when all of these hold:
 //!
-//! - they come from different feed families ([`family`]), and the stored transaction has not
-//!   already absorbed a report of the incoming one's family (two entries of one statement, or
-//!   two different SMS, are never merged with each other);
+//! - they come from different sources (`notify` texts, `email`, and each statement format:
+//!   `mt940`, `camt`, `csv`, `xlsx`; `demo`, `command`, `api`), and the stored transaction
+//!   has not already absorbed a report from the incoming one's source: two entries of one
+//!   statement, or two different SMS, are never merged with each other (the same entry or
+//!   SMS again has the same dedup key);
 //! - same account and same signed amount;
 //! - times agree: within [`TIME_WINDOW_MS`] when both carry a time of day, the same
 //!   Vietnam-local day when either is a date only ([`is_date_only`]);
@@ -36,32 +38,6 @@ pub const CANDIDATE_WINDOW_MS: i64 = DAY_MS;
 
 /// Vietnam's offset from UTC (ms), for telling a date-only instant.
 const VN_OFFSET_MS: i64 = statements::VIETNAM_UTC_OFFSET_SECONDS as i64 * 1000;
-
-/// The feed family of a transaction's `source`: statement files of every format are one
-/// family (`statement`); every other source is its own family (`notify` texts, `email`,
-/// `demo`, `command`, `api`).
-pub fn family(source: &str) -> &str {
-    if STATEMENT_SOURCES.contains(&source) {
-        STATEMENT
-    } else {
-        source
-    }
-}
-
-/// The family of statement files.
-const STATEMENT: &str = "statement";
-/// The sources of statement files (one per format).
-const STATEMENT_SOURCES: [&str; 5] = ["csv", "mt940", "camt", "xlsx", "table"];
-
-/// The sources of a family: those whose stored transactions a report of that family is
-/// never merged into (before their merged families are even looked at).
-pub fn sources_of(family_name: &str) -> Vec<&str> {
-    if family_name == STATEMENT {
-        STATEMENT_SOURCES.to_vec()
-    } else {
-        vec![family_name]
-    }
-}
 
 /// True when `booked_at` is exactly 00:00:00.000 Vietnam time, which is how a date without a
 /// time of day is stored (statement dates, texts without a time).
@@ -92,18 +68,18 @@ fn texts_agree(a: &str, b: &str) -> bool {
     a.is_empty() || b.is_empty() || a.contains(&b) || b.contains(&a)
 }
 
-/// A transaction as matching sees it: its fields, and the families of the feeds that have
-/// reported it besides the one that first stored it.
+/// A transaction as matching sees it: its fields, and the sources that have reported it
+/// besides the one that first stored it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reported {
     /// The transaction's fields (`raw` may be left empty: matching never reads it).
     pub fields: NewTransaction,
-    /// Families merged into it, besides `family(fields.source)`.
+    /// Sources merged into it, besides `fields.source`.
     merged: Vec<String>,
 }
 
 impl Reported {
-    /// A transaction and its stored list of merged families (comma-separated, as
+    /// A transaction and its stored list of merged sources (comma-separated, as
     /// [`Reported::merged_sources`] writes it).
     pub fn new(fields: NewTransaction, merged_sources: &str) -> Self {
         let merged = merged_sources
@@ -114,21 +90,21 @@ impl Reported {
         Self { fields, merged }
     }
 
-    /// The merged families, comma-separated and sorted, for storage.
+    /// The merged sources, comma-separated and sorted, for storage.
     pub fn merged_sources(&self) -> String {
         self.merged.join(",")
     }
 
-    /// Whether a feed of `family` has reported this transaction.
-    fn has_family(&self, family_name: &str) -> bool {
-        family(&self.fields.source) == family_name || self.merged.iter().any(|f| f == family_name)
+    /// Whether `source` has reported this transaction.
+    fn has_source(&self, source: &str) -> bool {
+        self.fields.source == source || self.merged.iter().any(|f| f == source)
     }
 
-    /// Whether `incoming`, from a family that has not reported this transaction yet, is the
+    /// Whether `incoming`, from a source that has not reported this transaction yet, is the
     /// same transfer (see the module documentation). Accounts are the caller's to compare.
     pub fn matches(&self, incoming: &NewTransaction) -> bool {
         let s = &self.fields;
-        !self.has_family(family(&incoming.source))
+        !self.has_source(&incoming.source)
             && s.amount == incoming.amount
             && times_agree(s.booked_at, incoming.booked_at)
             && s.running_balance
@@ -139,14 +115,13 @@ impl Reported {
             && texts_agree(&s.description, &incoming.description)
     }
 
-    /// Takes in a matching report of the same transfer: records its family and fills what
+    /// Takes in a matching report of the same transfer: records its source and fills what
     /// this transaction lacks (a reference, balance, counterparty, virtual account or
     /// channel it has not got; a time of day for a date-only time; a memo it holds more of).
     /// True when a field changed.
     pub fn absorb(&mut self, incoming: &NewTransaction) -> bool {
-        let name = family(&incoming.source).to_string();
-        if let Err(at) = self.merged.binary_search(&name) {
-            self.merged.insert(at, name);
+        if let Err(at) = self.merged.binary_search(&incoming.source) {
+            self.merged.insert(at, incoming.source.clone());
         }
         let s = &mut self.fields;
         let mut changed = false;
@@ -230,7 +205,7 @@ mod tests {
         assert_eq!(stored.fields.counterparty_name, "NGUYEN VAN A");
         assert_eq!(stored.fields.booked_at, AT, "the SMS's time of day is kept");
         assert_eq!(stored.fields.description, "DH5520 thanh toán đơn hàng");
-        assert_eq!(stored.merged_sources(), "statement");
+        assert_eq!(stored.merged_sources(), "mt940");
         // A second statement entry of that amount cannot merge into it any more.
         assert!(!stored.matches(&statement()));
         // An e-mail still can.
@@ -240,7 +215,7 @@ mod tests {
         };
         assert!(stored.matches(&email));
         assert!(!stored.absorb(&email), "the e-mail adds nothing");
-        assert_eq!(stored.merged_sources(), "email,statement");
+        assert_eq!(stored.merged_sources(), "email,mt940");
     }
 
     #[test]
@@ -301,13 +276,17 @@ mod tests {
     }
 
     #[test]
-    fn merged_families_survive_storage() {
-        let r = Reported::new(sms(), "email,statement");
-        assert_eq!(r.merged_sources(), "email,statement");
+    fn merged_sources_survive_storage() {
+        let r = Reported::new(sms(), "email,mt940");
+        assert_eq!(r.merged_sources(), "email,mt940");
         assert!(!r.matches(&statement()));
-        assert_eq!(family("camt"), "statement");
-        assert_eq!(family("notify"), "notify");
-        assert!(sources_of("statement").iter().all(|s| family(s) == "statement"));
-        assert_eq!(sources_of("email"), ["email"]);
+        let camt = NewTransaction {
+            source: "camt".into(),
+            ..statement()
+        };
+        assert!(
+            r.matches(&camt),
+            "another statement format is another source"
+        );
     }
 }

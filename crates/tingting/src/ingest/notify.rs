@@ -341,7 +341,7 @@ enum Read {
 
 /// The `source` of transactions read from forwarded texts (SMS, app notifications).
 const NOTIFY_SOURCE: &str = "notify";
-/// The `source` of transactions read from e-mails: a family of its own, so that the e-mail
+/// The `source` of transactions read from e-mails: a source of its own, so that the e-mail
 /// and the SMS of one transfer are matched (see [`crate::domain::dedup`]).
 pub const EMAIL_SOURCE: &str = "email";
 

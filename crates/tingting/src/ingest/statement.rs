@@ -1,14 +1,16 @@
-//! Importing a statement file: tingting's canonical CSV, MT940 or camt.052/053/054 (see the
-//! `statements` crate), the format given or detected from the file's first bytes.
+//! Importing a statement file: tingting's canonical CSV, a bank's CSV or Excel (.xlsx) export
+//! (columns given by a mapping or recognised from the header), MT940 or camt.052/053/054 (see
+//! the `statements` crate), the format given or detected from the file's first bytes.
 //!
 //! The file is parsed on a blocking thread and handed over in bounded batches, so memory stays
 //! flat however large the file is. Each batch is stored in one database transaction; entries
 //! that are already stored count as duplicates, so re-running an interrupted or finished
 //! import completes it without duplicating anything.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Cursor, Read};
 
 use serde::Serialize;
+use statements::table::{ColumnMapping, TableCsvReader, TableXlsxReader};
 use statements::{CamtReader, CanonicalCsvReader, Entry, Mt940Reader, RowError};
 use tokio::sync::mpsc;
 
@@ -24,13 +26,18 @@ pub const BATCH_SIZE: usize = 2500;
 const BATCHES_IN_FLIGHT: usize = 4;
 /// Rejected lines listed in a report (all are counted).
 pub const MAX_LISTED_REJECTIONS: usize = 1000;
+/// Largest Excel file read: a worksheet is read into memory whole.
+pub const XLSX_LIMIT: u64 = 50 * 1024 * 1024;
 
 /// A statement file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
-    /// tingting's canonical CSV (a header row naming the columns).
+    /// CSV: tingting's canonical CSV, or a bank's export read with a column mapping or by
+    /// recognising its header.
     Csv,
+    /// A bank's Excel export (.xlsx), read like a bank's CSV.
+    Xlsx,
     /// SWIFT MT940.
     Mt940,
     /// ISO 20022 camt.052, camt.053 or camt.054 (XML).
@@ -38,9 +45,13 @@ pub enum Format {
 }
 
 impl Format {
-    /// The format of a file starting with `head`: camt when it is XML, MT940 when a SWIFT
-    /// block or an MT940 tag opens it, canonical CSV otherwise.
+    /// The format of a file starting with `head`: Excel when it is a zip (or an old binary
+    /// `.xls`, which the Excel reader refuses with advice), camt when it is XML, MT940 when a
+    /// SWIFT block or an MT940 tag opens it, CSV otherwise.
     pub fn detect(head: &[u8]) -> Self {
+        if head.starts_with(b"PK\x03\x04") || head.starts_with(b"\xd0\xcf\x11\xe0") {
+            return Format::Xlsx;
+        }
         let text = String::from_utf8_lossy(head);
         let text = text.trim_start_matches('\u{feff}').trim_start();
         if text.starts_with('<') {
@@ -63,6 +74,7 @@ impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
             Format::Mt940 => "mt940",
             Format::Camt => "camt",
         }
@@ -78,11 +90,27 @@ pub struct Rejected {
     pub message: String,
 }
 
+/// How to read a statement file.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The file's format; detected from its first bytes when None.
+    pub format: Option<Format>,
+    /// Where the columns of a bank's CSV or Excel export are; recognised from the header when
+    /// None (a CSV with tingting's canonical header is read as canonical CSV).
+    pub columns: Option<ColumnMapping>,
+    /// The worksheet of an Excel file; the first when None.
+    pub sheet: Option<String>,
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     /// The file's format.
     pub format: Format,
+    /// For a bank's CSV or Excel export: the columns read, e.g. `date="Ngày GD" (B),
+    /// credit="Ghi có" (D); header on line 5`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub columns: Option<String>,
     /// Transactions stored by this import.
     pub created: u64,
     /// Lines already stored (by an earlier import, earlier in this file, or another feed).
@@ -100,6 +128,7 @@ impl ImportReport {
     fn new(format: Format) -> Self {
         Self {
             format,
+            columns: None,
             created: 0,
             duplicates: 0,
             enriched: 0,
@@ -132,29 +161,62 @@ type Batch = Vec<(u64, Result<NewTransaction, String>)>;
 /// Entries of a statement, in file order.
 type Entries = Box<dyn Iterator<Item = Result<Entry, RowError>> + Send>;
 
-/// Imports a statement from `reader` into `account`, in `format` or the format detected from
-/// its first bytes, calling `on_batch` with the report so far after each stored batch. Entries
-/// of a statement about another account are rejected.
+/// Imports a statement from `reader` into `account` as `options` say, calling `on_batch` with
+/// the report so far after each stored batch. Entries of a statement about another account
+/// are rejected.
 pub async fn import_statement<R: Read + Send + 'static>(
     store: &dyn Store,
     account: &BankAccount,
-    format: Option<Format>,
+    options: ImportOptions,
     reader: R,
     mut on_batch: impl FnMut(&ImportReport),
 ) -> Result<ImportReport, ImportError> {
     let mut reader = BufReader::with_capacity(64 * 1024, reader);
-    let format = match format {
-        Some(f) => f,
-        None => Format::detect(
-            reader
-                .fill_buf()
-                .map_err(|e| ImportError::Header(format!("cannot read the file: {e}")))?,
-        ),
-    };
+    let head = reader
+        .fill_buf()
+        .map_err(|e| ImportError::Header(format!("cannot read the file: {e}")))?;
+    let format = options.format.unwrap_or_else(|| Format::detect(head));
+    // A CSV without a mapping is canonical when its header is; else a bank's export.
+    let canonical = (format == Format::Csv && options.columns.is_none())
+        .then(|| CanonicalCsvReader::new(head).err().map(|e| e.to_string()));
+    let mut columns = None;
     let entries: Entries = match format {
-        Format::Csv => Box::new(
+        Format::Csv if canonical == Some(None) => Box::new(
             CanonicalCsvReader::new(reader).map_err(|e| ImportError::Header(e.to_string()))?,
         ),
+        Format::Csv => {
+            let table = TableCsvReader::new(reader, options.columns.as_ref()).map_err(|e| {
+                ImportError::Header(match canonical.flatten() {
+                    Some(not_canonical) => {
+                        format!("{e} (see --columns); as tingting's canonical CSV: {not_canonical}")
+                    }
+                    None => format!("{e} (see --columns)"),
+                })
+            })?;
+            columns = Some(table.layout().to_string());
+            Box::new(table)
+        }
+        Format::Xlsx => {
+            let mut bytes = Vec::new();
+            reader
+                .take(XLSX_LIMIT + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| ImportError::Header(format!("cannot read the file: {e}")))?;
+            if bytes.len() as u64 > XLSX_LIMIT {
+                return Err(ImportError::Header(format!(
+                    "Excel file over {} MiB: save it as CSV and import that",
+                    XLSX_LIMIT >> 20
+                )));
+            }
+            let table = TableXlsxReader::new(
+                Cursor::new(bytes),
+                options.sheet.as_deref(),
+                options.columns.as_ref(),
+            )
+            .map_err(|e| ImportError::Header(format!("{e} (see --columns)")))?;
+            columns = Some(format!("{} (sheet {:?})", table.layout(), table.sheet()));
+            Box::new(table)
+        }
         Format::Mt940 => Box::new(Mt940Reader::new(reader)),
         Format::Camt => Box::new(CamtReader::new(reader)),
     };
@@ -187,6 +249,7 @@ pub async fn import_statement<R: Read + Send + 'static>(
         }
     });
     let mut report = ImportReport::new(format);
+    report.columns = columns;
     while let Some(batch) = rx.recv().await {
         let mut valid = Vec::with_capacity(batch.len());
         let mut lines = Vec::with_capacity(batch.len());

@@ -32,7 +32,7 @@ pub(super) enum Decision {
 pub(super) struct Candidate {
     /// Its id.
     pub id: i64,
-    /// Its fields and families.
+    /// Its fields and the sources that reported it.
     pub reported: Reported,
     /// True once the plan changed it (it must be written back).
     pub changed: bool,

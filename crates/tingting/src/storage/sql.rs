@@ -755,15 +755,14 @@ macro_rules! impl_store {
                 let mut amounts: Vec<i64> = open.iter().map(|t| t.amount).collect();
                 amounts.sort_unstable();
                 amounts.dedup();
-                // Reports of one family are never merged into that family's transactions:
+                // Reports from one source are never merged into that source's transactions:
                 // leave those out (a statement import then reads no candidates of its own).
-                let mut families: Vec<&str> =
-                    open.iter().map(|t| $crate::domain::dedup::family(&t.source)).collect();
-                families.sort_unstable();
-                families.dedup();
-                let excluded = match families.as_slice() {
-                    [one] => $crate::domain::dedup::sources_of(one),
-                    _ => Vec::new(),
+                let mut sources: Vec<&str> = open.iter().map(|t| t.source.as_str()).collect();
+                sources.sort_unstable();
+                sources.dedup();
+                let excluded = match sources.as_slice() {
+                    [one] => Some(*one),
+                    _ => None,
                 };
                 let mut found = Vec::new();
                 for chunk in amounts.chunks(sql::INSERT_CHUNK) {
@@ -781,13 +780,8 @@ macro_rules! impl_store {
                         list.push_bind(*amount);
                     }
                     qb.push(")");
-                    if !excluded.is_empty() {
-                        qb.push(" AND source NOT IN (");
-                        let mut list = qb.separated(", ");
-                        for source in &excluded {
-                            list.push_bind(*source);
-                        }
-                        qb.push(")");
+                    if let Some(source) = excluded {
+                        qb.push(" AND source <> ").push_bind(source);
                     }
                     let rows: Vec<sql::CandidateRow> =
                         qb.build_query_as().fetch_all(&mut **tx).await.map_err(StoreError::from_sqlx)?;

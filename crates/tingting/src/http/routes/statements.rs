@@ -10,22 +10,25 @@ use super::accounts::find;
 use crate::http::error::{success, ApiError, Envelope};
 use crate::http::extract::{Auth, Id};
 use crate::http::AppState;
-use crate::ingest::statement::{import_statement, Format, ImportError, ImportReport};
+use crate::ingest::statement::{
+    import_statement, Format, ImportError, ImportOptions, ImportReport,
+};
 
 /// Largest statement file accepted by upload; larger ones go through `tingting import`.
 pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
 
-/// Imports a statement file (canonical CSV, MT940 or camt.05x, detected unless `format` says) into
-/// the account, like `tingting import`: entries already stored are duplicates, entries of
-/// another account are rejected. Send `multipart/form-data` with the file in a part named
-/// `file` and optionally a part `format` (`csv`, `mt940`, `camt`).
+/// Imports a statement file (a bank's CSV or Excel export, canonical CSV, MT940 or camt.05x,
+/// detected unless `format` says) into the account, like `tingting import`: entries already
+/// stored are duplicates, entries of another account are rejected. Send `multipart/form-data`
+/// with the file in a part named `file` and optionally parts `format` (`csv`, `xlsx`, `mt940`,
+/// `camt`), `columns` (a column mapping, as `tingting import --columns`) and `sheet`.
 #[utoipa::path(post, path = "/v2/accounts/{id}/statements", tag = "tingting",
     security(("apikey" = [])),
     params(("id" = i64, Path, description = "Account id")),
     request_body(content_type = "multipart/form-data",
-        description = "`file`: the statement; `format` (optional): `csv`, `mt940` or `camt`"),
+        description = "`file`: the statement; optional: `format` (`csv`, `xlsx`, `mt940` or `camt`), `columns` (a column mapping such as `date=Ngày GD,credit=Ghi có,debit=Ghi nợ`), `sheet` (an Excel worksheet)"),
     responses((status = 200, body = Envelope<ImportReport>, description = "What was imported; rejected entries listed with their lines"),
-              (status = 400, description = "No file part, an unknown format, or a file that is not a statement"),
+              (status = 400, description = "No file part, an unknown format, a bad column mapping, or a file that is not a statement"),
               (status = 404, description = "No such account in this business"),
               (status = 413, description = "File over 20 MiB (use `tingting import`)")))]
 pub async fn upload(
@@ -38,7 +41,7 @@ pub async fn upload(
     let bad = |e: axum::extract::multipart::MultipartError| {
         ApiError::bad_request(format!("invalid multipart body: {}", e.body_text()))
     };
-    let mut format = None;
+    let mut options = ImportOptions::default();
     let mut file = None;
     while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
         match field.name() {
@@ -62,23 +65,31 @@ pub async fn upload(
             }
             Some("format") => {
                 let text = field.text().await.map_err(bad)?;
-                format = Some(match text.trim() {
-                    "csv" => Format::Csv,
-                    "mt940" => Format::Mt940,
-                    "camt" => Format::Camt,
-                    other => {
-                        return Err(ApiError::bad_request(format!(
-                        "format: unknown statement format {other:?} (expected csv, mt940 or camt)"
-                    )))
-                    }
-                });
+                let format = <Format as clap::ValueEnum>::from_str(text.trim(), true)
+                    .map_err(|_| {
+                        ApiError::bad_request(format!(
+                            "format: unknown statement format {:?} (expected csv, xlsx, mt940 or camt)",
+                            text.trim()
+                        ))
+                    })?;
+                options.format = Some(format);
+            }
+            Some("columns") => {
+                let text = field.text().await.map_err(bad)?;
+                let columns = text
+                    .parse()
+                    .map_err(|e| ApiError::bad_request(format!("columns: {e}")))?;
+                options.columns = Some(columns);
+            }
+            Some("sheet") => {
+                options.sheet = Some(field.text().await.map_err(bad)?.trim().to_string());
             }
             _ => {}
         }
     }
     let mut file = file.ok_or_else(|| ApiError::bad_request("file: no part named \"file\""))?;
     file.seek(SeekFrom::Start(0)).map_err(spool_failed)?;
-    match import_statement(state.store.as_ref(), &account, format, file, |_| {}).await {
+    match import_statement(state.store.as_ref(), &account, options, file, |_| {}).await {
         Ok(report) => Ok(success(report)),
         Err(ImportError::Header(message)) => Err(ApiError::bad_request(message)),
         Err(ImportError::Ingest(e)) => Err(e.into()),

@@ -887,11 +887,7 @@ async fn import_refuses_bad_headers_and_unknown_accounts(backend: Backend) {
     account_add(url, "hdr2@shop.vn", "VCB", "12345678");
     account_add(url, "hdr@shop.vn", "VCB", "55556666");
     let rows = "2025-04-22 09:30,one,100000\n2025-04-22 10:00,two,-5000\n";
-    let no_time = temp_file(
-        &dir,
-        "no_time.csv",
-        &format!("date,description,amount\n{rows}"),
-    );
+    let no_time = temp_file(&dir, "no_time.csv", &format!("when,memo,value\n{rows}"));
     let good = temp_file(
         &dir,
         "good.csv",
@@ -902,13 +898,60 @@ async fn import_refuses_bad_headers_and_unknown_accounts(backend: Backend) {
 
     let out = cli(url, &["import", "--account", "55556666", no_time]);
     let err = one_error_line(&out);
-    assert_eq!(
-        err,
-        "error: the header has no \"time\" column (found columns: \"date\", \"description\", \"amount\")"
+    // Neither a bank export's header nor the canonical one: both reasons are given.
+    assert!(
+        err.starts_with("error: no header row found in the first 3 non-blank rows"),
+        "{err}"
     );
+    assert!(err.contains("(see --columns)"), "{err}");
+    assert!(
+        err.ends_with("as tingting's canonical CSV: the header has no \"time\" column (found columns: \"when\", \"memo\", \"value\")"),
+        "{err}"
+    );
+    // A bad column mapping is refused by the argument parser, naming the field.
+    let out = cli(
+        url,
+        &[
+            "import",
+            "--account",
+            "55556666",
+            "--columns",
+            "when=A",
+            no_time,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("when"));
     // Nothing was imported: the same rows under a good header are all new.
     let (code, rep, _) = import(url, &["--account", "55556666", good]);
     assert_eq!((code, rep), (Some(0), report(2, 0)));
+    // With a mapping, the unrecognised header is read (its rows are the same transactions).
+    let out = cli(
+        url,
+        &[
+            "import",
+            "--account",
+            "55556666",
+            "--columns",
+            "date=A,description=B,amount=C",
+            no_time,
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mapped: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        mapped["columns"],
+        "date=A, description=B, amount=C; no header row"
+    );
+    assert_eq!(
+        (&mapped["created"], &mapped["duplicates"]),
+        (&serde_json::json!(0), &serde_json::json!(2))
+    );
 
     let err = one_error_line(&cli(url, &["import", "--account", "99999999", good]));
     assert_eq!(err, "error: no account with number 99999999");

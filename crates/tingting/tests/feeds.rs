@@ -547,6 +547,7 @@ async fn managing_feeds(backend: Backend) {
         (json!({"kind": "notify", "perMinute": 3}), 400),
         (json!({"kind": "command", "program": "/bin/sh"}), 400),
         (json!({"kind": "command"}), 403),
+        (json!({"kind": "mailbox"}), 403),
         (json!({"kind": "ftp"}), 400),
     ] {
         let (status, body) = srv.post(&path, &t.key, &bad).await;

@@ -14,7 +14,7 @@ use crate::delivery::worker::Wakeup;
 use crate::domain::time::render_vn;
 use crate::domain::{
     BankAccount, BankDirectory, CommandSettings, DemoSettings, Feed, FeedSettings, FeedToken,
-    NewFeed,
+    MailSecurity, MailboxSettings, NewFeed,
 };
 use crate::http::routes::feeds::FeedView;
 use crate::ingest::notify::{reparse, Services};
@@ -68,6 +68,49 @@ pub enum FeedCommand {
         /// The program and its arguments (after `--`).
         #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
         command: Vec<String>,
+    },
+    /// Give an account a mailbox feed: bank alert e-mails fetched from an IMAP folder
+    /// (read-only) on an interval. The password comes from TINGTING_MAILBOX_PASSWORD.
+    AddMailbox {
+        /// The owner's e-mail.
+        #[arg(long)]
+        email: String,
+        /// The account number.
+        #[arg(long)]
+        account: String,
+        /// The IMAP server's host.
+        #[arg(long)]
+        host: String,
+        /// Its port (993 with TLS, 143 with --plain, unless given).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Connect without TLS (only for a server on this machine: the password crosses the
+        /// network in clear).
+        #[arg(long)]
+        plain: bool,
+        /// The login name.
+        #[arg(long)]
+        username: String,
+        /// The password (from the environment; not on the command line, where other users
+        /// of the machine could see it).
+        #[arg(
+            long = "password-from-env",
+            env = "TINGTING_MAILBOX_PASSWORD",
+            hide_env_values = true
+        )]
+        password: String,
+        /// The folder the alerts arrive in.
+        #[arg(long, default_value = "INBOX")]
+        folder: String,
+        /// Only mail whose sender contains this, e.g. `vietcombank.com.vn`.
+        #[arg(long)]
+        from: Option<String>,
+        /// A PEM file of a certificate to trust (a server with a private or self-signed one).
+        #[arg(long)]
+        ca_file: Option<std::path::PathBuf>,
+        /// Time between polls.
+        #[arg(long, default_value = "60s", value_parser = parse_duration)]
+        every: Duration,
     },
     /// Turn a feed off: its ingest URL stops working and it is no longer polled.
     Disable {
@@ -135,6 +178,52 @@ pub async fn run(database: &str, cmd: FeedCommand) -> anyhow::Result<ExitCode> {
                 &email,
                 &account,
                 FeedSettings::Demo(settings),
+                every,
+            )
+            .await?;
+            print_json(&view(&feed));
+        }
+        FeedCommand::AddMailbox {
+            email,
+            account,
+            host,
+            port,
+            plain,
+            username,
+            password,
+            folder,
+            from,
+            ca_file,
+            every,
+        } => {
+            let ca_pem = match &ca_file {
+                Some(path) => Some(
+                    std::fs::read_to_string(path)
+                        .with_context(|| format!("cannot read {}", path.display()))?,
+                ),
+                None => None,
+            };
+            let settings = MailboxSettings {
+                host,
+                port,
+                security: if plain {
+                    MailSecurity::Plain
+                } else {
+                    MailSecurity::Tls
+                },
+                username,
+                password,
+                folder,
+                from,
+                ca_pem,
+            }
+            .check()
+            .map_err(anyhow::Error::msg)?;
+            let feed = add_pull(
+                store.as_ref(),
+                &email,
+                &account,
+                FeedSettings::Mailbox(settings),
                 every,
             )
             .await?;

@@ -23,6 +23,8 @@ pub enum FeedKind {
     Demo,
     /// An external program run on each poll, printing transactions as JSON lines (pull).
     Command,
+    /// Bank alert e-mails fetched from an IMAP mailbox (pull).
+    Mailbox,
 }
 
 impl FeedKind {
@@ -32,6 +34,7 @@ impl FeedKind {
             FeedKind::Notify => "notify",
             FeedKind::Demo => "demo",
             FeedKind::Command => "command",
+            FeedKind::Mailbox => "mailbox",
         }
     }
 
@@ -41,6 +44,7 @@ impl FeedKind {
             "notify" => Some(FeedKind::Notify),
             "demo" => Some(FeedKind::Demo),
             "command" => Some(FeedKind::Command),
+            "mailbox" => Some(FeedKind::Mailbox),
             _ => None,
         }
     }
@@ -105,6 +109,91 @@ impl CommandSettings {
     }
 }
 
+/// How a mailbox feed reaches its IMAP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailSecurity {
+    /// Implicit TLS (IMAPS, port 993), the server's certificate checked.
+    Tls,
+    /// No encryption: only for a server on the same machine (local testing).
+    Plain,
+}
+
+/// A mailbox feed's settings: which IMAP folder to read bank alert e-mails from. The password
+/// is kept (it is needed to log in) and never shown.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MailboxSettings {
+    /// IMAP server host name or address.
+    pub host: String,
+    /// Its port (993 for TLS, 143 for plain, unless given).
+    pub port: u16,
+    /// TLS or plain.
+    pub security: MailSecurity,
+    /// Login name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+    /// The folder to read, e.g. `INBOX` or `Bank alerts`.
+    pub folder: String,
+    /// Only mail whose sender contains this (e.g. `vietcombank.com.vn`), when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Extra trusted certificate (PEM) for a server with a private or self-signed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_pem: Option<String>,
+}
+
+impl std::fmt::Debug for MailboxSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailboxSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("folder", &self.folder)
+            .field("from", &self.from)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MailboxSettings {
+    /// Checks the settings: a host, a login, a folder ("" means `INBOX`), a sender filter
+    /// without quotes or line breaks; port 0 means the security's usual port.
+    pub fn check(mut self) -> Result<Self, String> {
+        self.host = self.host.trim().to_string();
+        self.username = self.username.trim().to_string();
+        self.folder = match self.folder.trim() {
+            "" => "INBOX".to_string(),
+            folder => folder.to_string(),
+        };
+        self.from = self
+            .from
+            .map(|f| f.trim().to_string())
+            .filter(|f| !f.is_empty());
+        if self.host.is_empty() {
+            return Err("the mailbox feed needs the IMAP server's host".into());
+        }
+        if self.username.is_empty() {
+            return Err("the mailbox feed needs a login name".into());
+        }
+        if self
+            .from
+            .as_deref()
+            .is_some_and(|f| f.contains(['"', '\\', '\r', '\n']) || !f.is_ascii())
+        {
+            return Err("the sender filter must be plain ASCII without quotes".into());
+        }
+        if self.port == 0 {
+            self.port = match self.security {
+                MailSecurity::Tls => 993,
+                MailSecurity::Plain => 143,
+            };
+        }
+        Ok(self)
+    }
+}
+
 /// A feed's kind with its settings.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FeedSettings {
@@ -114,6 +203,8 @@ pub enum FeedSettings {
     Demo(DemoSettings),
     /// An external program.
     Command(CommandSettings),
+    /// An IMAP mailbox.
+    Mailbox(MailboxSettings),
 }
 
 impl FeedSettings {
@@ -123,6 +214,7 @@ impl FeedSettings {
             FeedSettings::Notify => FeedKind::Notify,
             FeedSettings::Demo(_) => FeedKind::Demo,
             FeedSettings::Command(_) => FeedKind::Command,
+            FeedSettings::Mailbox(_) => FeedKind::Mailbox,
         }
     }
 
@@ -137,7 +229,18 @@ impl FeedSettings {
             FeedSettings::Notify => String::new(),
             FeedSettings::Demo(s) => serde_json::to_string(s).unwrap_or_default(),
             FeedSettings::Command(s) => serde_json::to_string(s).unwrap_or_default(),
+            FeedSettings::Mailbox(s) => serde_json::to_string(s).unwrap_or_default(),
         }
+    }
+
+    /// The settings as shown to the owner: the stored JSON without secrets (a mailbox's
+    /// password), null for notification feeds.
+    pub fn shown(&self) -> Option<serde_json::Value> {
+        let mut shown: serde_json::Value = serde_json::from_str(&self.to_json()).ok()?;
+        if let Some(password) = shown.get_mut("password") {
+            *password = serde_json::Value::String("********".into());
+        }
+        Some(shown)
     }
 
     /// Reads stored settings.
@@ -147,6 +250,7 @@ impl FeedSettings {
             FeedKind::Notify => FeedSettings::Notify,
             FeedKind::Demo => FeedSettings::Demo(serde_json::from_str(json).map_err(bad)?),
             FeedKind::Command => FeedSettings::Command(serde_json::from_str(json).map_err(bad)?),
+            FeedKind::Mailbox => FeedSettings::Mailbox(serde_json::from_str(json).map_err(bad)?),
         })
     }
 }
@@ -320,10 +424,29 @@ mod tests {
         assert_ne!(a.expose(), b.expose());
         assert_eq!(a.digest().len(), 64);
         assert!(a.expose().starts_with(&a.display_prefix()));
-        for kind in [FeedKind::Notify, FeedKind::Demo, FeedKind::Command] {
+        for kind in [
+            FeedKind::Notify,
+            FeedKind::Demo,
+            FeedKind::Command,
+            FeedKind::Mailbox,
+        ] {
             assert_eq!(FeedKind::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(FeedKind::parse("nope"), None);
+    }
+
+    fn mailbox(host: &str, username: &str) -> Result<MailboxSettings, String> {
+        MailboxSettings {
+            host: host.into(),
+            port: 0,
+            security: MailSecurity::Tls,
+            username: username.into(),
+            password: "secret".into(),
+            folder: String::new(),
+            from: Some("vietcombank.com.vn".into()),
+            ca_pem: None,
+        }
+        .check()
     }
 
     #[test]
@@ -332,7 +455,8 @@ mod tests {
         let command = FeedSettings::Command(
             CommandSettings::new("./bank.sh", vec!["--fast".into()], 30_000).unwrap(),
         );
-        for s in [FeedSettings::Notify, demo, command] {
+        let imap = FeedSettings::Mailbox(mailbox("imap.example.com", "shop").unwrap());
+        for s in [FeedSettings::Notify, demo, command, imap] {
             assert_eq!(FeedSettings::from_stored(s.kind(), &s.to_json()), Ok(s));
         }
         assert!(FeedSettings::from_stored(FeedKind::Demo, "{").is_err());
@@ -342,6 +466,14 @@ mod tests {
         assert!(CommandSettings::new(" ", vec![], 30_000).is_err());
         assert!(CommandSettings::new("x", vec![], 10).is_err());
         assert!(check_interval(500).is_err());
+        let checked = mailbox(" imap.example.com ", "shop").unwrap();
+        assert_eq!((checked.port, checked.folder.as_str()), (993, "INBOX"));
+        assert!(!format!("{checked:?}").contains("secret"));
+        let shown = FeedSettings::Mailbox(checked).shown().unwrap();
+        assert_eq!(shown["password"], "********");
+        assert_eq!(shown["host"], "imap.example.com");
+        assert!(mailbox("", "shop").is_err());
+        assert!(mailbox("imap.example.com", " ").is_err());
         let token = FeedToken::generate();
         assert!(NewFeed::notify(&token, "key").is_ok());
         assert!(NewFeed::notify(&token, " key").is_err());

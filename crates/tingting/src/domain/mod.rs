@@ -18,7 +18,8 @@ pub use bank::{Bank, BankDirectory};
 pub use delivery::{Delivery, DeliveryStatus};
 pub use email::Email;
 pub use feed::{
-    CommandSettings, DemoSettings, Feed, FeedKind, FeedSettings, FeedToken, NewFeed, UnparsedText,
+    CommandSettings, DemoSettings, Feed, FeedKind, FeedSettings, FeedToken, MailSecurity,
+    MailboxSettings, NewFeed, UnparsedText,
 };
 pub use transaction::{IngestOutcome, NewTransaction, Transaction};
 pub use webhook::{Webhook, WebhookFormat, WebhookSpec, WebhookUrl};

@@ -221,7 +221,7 @@ pub async fn receive(
 }
 
 /// The bank whose texts `account` receives, as the parsers know it.
-fn parser_bank(banks: &BankDirectory, account: &BankAccount) -> Option<banktext::Bank> {
+pub(crate) fn parser_bank(banks: &BankDirectory, account: &BankAccount) -> Option<banktext::Bank> {
     banks
         .by_bin(account.bank_bin)
         .and_then(|b| banktext::Bank::from_code(&b.code))
@@ -333,7 +333,7 @@ fn signed(feed: &Feed, envelope: Envelope<'_>, body: &[u8]) -> bool {
 }
 
 /// What one message turned out to be.
-enum Read {
+pub(crate) enum Read {
     Transaction(Box<NewTransaction>),
     Ignored(String),
     Unparsed(String),
@@ -355,7 +355,7 @@ fn source_of(kind: forwarded::Kind) -> &'static str {
 
 /// Reads one message (`text` from `sender`, "" when unknown) as a transaction of `account`,
 /// from `source`.
-fn read(
+pub(crate) fn read(
     text: &str,
     sender: &str,
     received_at: DateTime<Utc>,

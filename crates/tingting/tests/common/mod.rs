@@ -202,7 +202,7 @@ pub struct TestServer {
     pub store: Arc<dyn Store>,
     pub client: reqwest::Client,
     pub db: TestDb,
-    _shutdown: tokio::sync::oneshot::Sender<()>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl TestServer {
@@ -261,8 +261,14 @@ impl TestServer {
             store,
             client: reqwest::Client::new(),
             db,
-            _shutdown: tx,
+            shutdown: Some(tx),
         })
+    }
+
+    /// Stops the in-process server, its scheduler and worker; the database stays (for another
+    /// server, such as a `tingting serve` child, to take over).
+    pub fn stop(&mut self) {
+        self.shutdown.take();
     }
 
     /// The same harness with its HTTP calls sent to another server over the same database

@@ -30,7 +30,7 @@ pub struct FeedView {
     pub id: i64,
     /// The account it feeds.
     pub account_id: i64,
-    /// `notify` (push), `demo` or `command` (pull).
+    /// `notify` (push), `demo`, `command` or `mailbox` (pull).
     pub kind: &'static str,
     /// Whether it accepts input (push) or is polled (pull).
     pub enabled: bool,
@@ -39,7 +39,8 @@ pub struct FeedView {
     /// Whether posts must be signed (`X-Signature`).
     pub signed: bool,
     /// A pull feed's settings: `{"perMinute"}` for the demo bank, `{"program", "args",
-    /// "timeoutMs"}` for a command; null for notification feeds.
+    /// "timeoutMs"}` for a command, `{"host", "port", "security", "username", "folder",
+    /// "from"}` for a mailbox (the password shown as `********`); null for notification feeds.
     #[schema(value_type = Option<Object>)]
     pub settings: Option<serde_json::Value>,
     /// A pull feed's poll interval in seconds.
@@ -75,7 +76,7 @@ impl FeedView {
             enabled: f.enabled,
             token_prefix: f.token_prefix.clone(),
             signed: !f.secret.is_empty(),
-            settings: serde_json::from_str(&f.settings.to_json()).ok(),
+            settings: f.settings.shown(),
             interval_seconds: pull.then_some(f.interval_ms / 1000),
             next_poll_at: f.next_poll_at.map(render_vn),
             last_polled_at: f.polled_at.map(render_vn),
@@ -169,7 +170,7 @@ pub async fn list(
     request_body = FeedRequest,
     responses((status = 200, body = Envelope<FeedView>),
               (status = 400, description = "Unknown kind, or a setting out of range"),
-              (status = 403, description = "Command feeds are added on the server, with the CLI"),
+              (status = 403, description = "Command and mailbox feeds are added on the server, with the CLI"),
               (status = 404, description = "No such account in this business")))]
 pub async fn create(
     State(state): State<AppState>,
@@ -206,6 +207,12 @@ pub async fn create(
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "Command feeds run programs on the server: add them there with `tingting feed add-command`",
+            ))
+        }
+        "mailbox" => {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "Mailbox feeds keep a mail password on the server and connect from it: add them there with `tingting feed add-mailbox`",
             ))
         }
         other => {

@@ -120,6 +120,7 @@ pub async fn poll(settings: &CommandSettings, invocation: &Invocation<'_>) -> Po
         cursor: if error.is_none() { read.cursor } else { None },
         log,
         error,
+        unparsed: Vec::new(),
     }
 }
 

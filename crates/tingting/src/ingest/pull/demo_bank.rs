@@ -200,8 +200,7 @@ pub fn poll(
     Polled {
         transactions,
         cursor: serde_json::to_string(&cursor).ok(),
-        log: String::new(),
-        error: None,
+        ..Polled::default()
     }
 }
 

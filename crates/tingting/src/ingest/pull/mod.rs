@@ -1,9 +1,10 @@
-//! Pull feeds: feeds the [`scheduler`] polls (the demo bank, command feeds), and `/v2/sync`,
+//! Pull feeds: feeds the [`scheduler`] polls (the demo bank, command feeds, mailboxes), and `/v2/sync`,
 //! which asks for an account's pull feeds to be polled now and waits for what they bring to be
 //! stored and delivered.
 
 pub mod command;
 pub mod demo_bank;
+pub mod mailbox;
 pub mod scheduler;
 
 use std::sync::Arc;
@@ -27,6 +28,19 @@ pub struct Polled {
     pub log: String,
     /// Why the poll failed; None for a success.
     pub error: Option<String>,
+    /// Texts the poll received but could not read (kept for the owner).
+    pub unparsed: Vec<Unread>,
+}
+
+/// A text a poll received but could not read.
+#[derive(Debug, Clone, Default)]
+pub struct Unread {
+    /// Who sent it ("" when unknown).
+    pub sender: String,
+    /// The text.
+    pub text: String,
+    /// Why it was not read.
+    pub reason: String,
 }
 
 impl Polled {

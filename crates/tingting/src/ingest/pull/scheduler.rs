@@ -10,11 +10,12 @@ use rand::Rng;
 use tokio::task::JoinSet;
 
 use super::command::{self, Invocation};
-use super::{demo_bank, Polled, Polls};
+use super::{demo_bank, mailbox, Polled, Polls};
 use crate::delivery::worker::Wakeup;
 use crate::domain::time::now_ms;
 use crate::domain::{BankAccount, BankDirectory, Feed, FeedSettings};
 use crate::ingest::ingest_into_account;
+use crate::ingest::notify::parser_bank;
 use crate::storage::{IngestQueue, PollRecord, Store};
 
 /// Polls running at once in one instance.
@@ -172,7 +173,26 @@ impl Scheduler {
                 };
                 command::poll(s, &invocation).await
             }
+            FeedSettings::Mailbox(s) => {
+                let bank = parser_bank(self.banks, account);
+                mailbox::poll(s, &feed.cursor, account, bank).await
+            }
         };
+        for text in std::mem::take(&mut polled.unparsed) {
+            if let Err(e) = self
+                .store
+                .add_unparsed(
+                    feed.business_id,
+                    feed,
+                    &text.sender,
+                    &text.text,
+                    &text.reason,
+                )
+                .await
+            {
+                tracing::warn!(feed = feed.id, error = %e, "cannot keep an unread text");
+            }
+        }
         let transactions = std::mem::take(&mut polled.transactions);
         if !transactions.is_empty() {
             let count = transactions.len();

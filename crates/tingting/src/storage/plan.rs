@@ -64,6 +64,16 @@ pub(super) fn plan(
         ..Plan::default()
     };
     let mut by_key: HashMap<&str, Target> = HashMap::new();
+    // Candidates and new transactions by amount: only those can match.
+    let mut stored_by_amount: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (i, c) in plan.candidates.iter().enumerate() {
+        stored_by_amount
+            .entry(c.reported.fields.amount)
+            .or_default()
+            .push(i);
+    }
+    let mut new_by_amount: HashMap<i64, Vec<usize>> = HashMap::new();
+    let none = Vec::new();
     for &(t, key) in rows {
         let repeat = by_key
             .get(key)
@@ -77,18 +87,18 @@ pub(super) fn plan(
             });
             continue;
         }
-        let stored = plan
-            .candidates
+        let stored = stored_by_amount
+            .get(&t.amount)
+            .unwrap_or(&none)
             .iter()
-            .enumerate()
-            .filter(|(_, c)| c.reported.matches(t))
-            .map(|(i, _)| Err(i));
-        let earlier = plan
-            .new
+            .filter(|&&i| plan.candidates[i].reported.matches(t))
+            .map(|&i| Err(i));
+        let earlier = new_by_amount
+            .get(&t.amount)
+            .unwrap_or(&none)
             .iter()
-            .enumerate()
-            .filter(|(_, (r, _))| r.matches(t))
-            .map(|(i, _)| Ok(i));
+            .filter(|&&i| plan.new[i].0.matches(t))
+            .map(|&i| Ok(i));
         let mut matches = stored.chain(earlier);
         let decision = match (matches.next(), matches.next()) {
             (Some(found), None) => {
@@ -108,6 +118,7 @@ pub(super) fn plan(
                 let index = plan.new.len();
                 plan.new
                     .push((Reported::new(t.clone(), ""), key.to_string()));
+                new_by_amount.entry(t.amount).or_default().push(index);
                 by_key.insert(key, Target::New(index));
                 Decision::Create(index)
             }

@@ -36,6 +36,10 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 /// fall behind; SQLite's default is 1000, which puts a checkpoint in the way of every few
 /// hundred commits).
 const WRITER_AUTOCHECKPOINT: &str = "20000";
+/// The writer's page cache (negative: KiB), 32 MiB. The indexes a write touches (dedup keys,
+/// times, merge candidates) stop fitting SQLite's default 2 MiB after a few hundred thousand
+/// transactions, and every insert then reads pages back from the file.
+const WRITER_CACHE: &str = "-32768";
 
 impl Drop for SqliteStore {
     fn drop(&mut self) {
@@ -58,7 +62,8 @@ impl SqliteStore {
             .connect_with(
                 options
                     .clone()
-                    .pragma("wal_autocheckpoint", WRITER_AUTOCHECKPOINT),
+                    .pragma("wal_autocheckpoint", WRITER_AUTOCHECKPOINT)
+                    .pragma("cache_size", WRITER_CACHE),
             )
             .await
             .map_err(StoreError::from_sqlx)?;

@@ -225,6 +225,29 @@ fn split_fraction<'g, 'a>(groups: &'g [Group<'a>]) -> (&'g [Group<'a>], Option<G
     }
 }
 
+/// The signed amount of a row with a `credit` and a `debit` cell (0 when empty; `None` when the
+/// cell was unreadable, which the caller has reported): exactly one must be non-zero. Adds the
+/// problem to `problems` otherwise.
+pub(crate) fn credit_or_debit(
+    credit: Option<i64>,
+    debit: Option<i64>,
+    problems: &mut Vec<String>,
+) -> Option<i64> {
+    match (credit, debit) {
+        (Some(0), Some(0)) => {
+            problems.push("the row has neither a credit nor a debit amount".to_owned());
+            None
+        }
+        (Some(credit), Some(0)) => Some(credit),
+        (Some(0), Some(debit)) => Some(debit),
+        (Some(_), Some(_)) => {
+            problems.push("the row has both credit and debit".to_owned());
+            None
+        }
+        _ => None, // already reported
+    }
+}
+
 /// Formats `value` with `,` between groups of three digits (for messages).
 pub(crate) fn group_thousands(value: i128) -> String {
     let digits = value.unsigned_abs().to_string();

@@ -225,19 +225,7 @@ impl RowConverter {
                         None
                     }
                 };
-                match (credit, debit) {
-                    (Some(0), Some(0)) => {
-                        problems.push("the row has neither a credit nor a debit amount".to_owned());
-                        None
-                    }
-                    (Some(credit), Some(0)) => Some(credit),
-                    (Some(0), Some(debit)) => Some(debit),
-                    (Some(_), Some(_)) => {
-                        problems.push("the row has both credit and debit".to_owned());
-                        None
-                    }
-                    _ => None, // already reported
-                }
+                crate::amount::credit_or_debit(credit, debit, problems)
             }
         }
     }

@@ -11,4 +11,5 @@ pub mod domain;
 pub mod http;
 pub mod ingest;
 pub mod keys;
+pub mod payments;
 pub mod storage;

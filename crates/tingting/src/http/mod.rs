@@ -117,6 +117,7 @@ pub fn router(state: AppState) -> Router {
             axum::routing::delete(routes::feeds::disable),
         )
         .route("/v2/accounts/{id}/unparsed", get(routes::feeds::unparsed))
+        .route("/v2/accounts/{id}/qr", get(routes::qr::qr))
         .route(
             "/v2/accounts/{id}/unparsed/reparse",
             post(routes::feeds::reparse),

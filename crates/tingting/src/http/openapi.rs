@@ -23,6 +23,7 @@ use super::routes;
         routes::feeds::unparsed,
         routes::feeds::reparse,
         routes::statements::upload,
+        routes::qr::qr,
         routes::sync::sync,
         routes::ingest::ingest,
         routes::notify::notify,

@@ -14,6 +14,22 @@ both_backends!(
     upload_errors
 );
 
+/// The business's transactions of 2025-04-22, with the listed fields of each.
+async fn day_records(srv: &TestServer, t: &common::Tenant, fields: &[&str]) -> Vec<Vec<Value>> {
+    let (_, page) = srv
+        .get(
+            "/v2/transactions?fromDate=2025-04-22&toDate=2025-04-22",
+            &t.key,
+        )
+        .await;
+    page["data"]["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| fields.iter().map(|f| r[*f].clone()).collect())
+        .collect()
+}
+
 /// An MT940 upload is detected, stored with its balances, rejected entries listed; the same
 /// upload again stores nothing.
 async fn uploads_import_like_the_cli(backend: Backend) {
@@ -39,19 +55,8 @@ async fn uploads_import_like_the_cli(backend: Backend) {
         (&again["data"]["created"], &again["data"]["duplicates"]),
         (&json!(0), &json!(2))
     );
-    let (_, page) = srv
-        .get(
-            "/v2/transactions?fromDate=2025-04-22&toDate=2025-04-22",
-            &t.key,
-        )
-        .await;
-    let balances: Vec<i64> = page["data"]["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["cusum_balance"].as_i64().unwrap())
-        .collect();
-    assert_eq!(balances, [1_250_000, 1_239_000]);
+    let balances = day_records(&srv, &t, &["cusum_balance"]).await;
+    assert_eq!(balances, [[json!(1_250_000)], [json!(1_239_000)]]);
 
     // A canonical CSV with an explicit format.
     let csv = b"time,description,amount,reference\n2025-04-23 08:00:00,DH1043,99000,FT9\n";
@@ -124,47 +129,38 @@ async fn camt_uploads(backend: Backend) {
         report["data"],
         json!({"format": "camt", "created": 2, "duplicates": 0, "enriched": 0, "rejected_count": 0, "rejected": []})
     );
-    let (_, page) = srv
-        .get(
-            "/v2/transactions?fromDate=2025-04-22&toDate=2025-04-22",
-            &t.key,
-        )
-        .await;
-    let got: Vec<(String, i64, i64, String, String, String)> = page["data"]["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["when"].as_str().unwrap().to_string(),
-                r["amount"].as_i64().unwrap(),
-                r["cusum_balance"].as_i64().unwrap(),
-                r["description"].as_str().unwrap().to_string(),
-                r["tid"].as_str().unwrap().to_string(),
-                r["corresponsiveName"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    let s = |x: &str| x.to_string();
+    let got = day_records(
+        &srv,
+        &t,
+        &[
+            "when",
+            "amount",
+            "cusum_balance",
+            "description",
+            "tid",
+            "corresponsiveName",
+        ],
+    )
+    .await;
     assert_eq!(
         got,
         [
-            (
-                s("2025-04-22 09:30:00"),
-                250_000,
-                1_250_000,
-                s("DH1042 chuyen tien"),
-                s("FT25112000001"),
-                s("NGUYEN VAN A")
-            ),
-            (
-                s("2025-04-22 14:05:00"),
-                -11_000,
-                1_239_000,
-                s("Phi SMS Banking"),
-                s("FT25112000002"),
-                s("")
-            ),
+            [
+                json!("2025-04-22 09:30:00"),
+                json!(250_000),
+                json!(1_250_000),
+                json!("DH1042 chuyen tien"),
+                json!("FT25112000001"),
+                json!("NGUYEN VAN A")
+            ],
+            [
+                json!("2025-04-22 14:05:00"),
+                json!(-11_000),
+                json!(1_239_000),
+                json!("Phi SMS Banking"),
+                json!("FT25112000002"),
+                json!("")
+            ],
         ]
     );
     let (_, again) = upload(&srv.client, &srv, &t, account.id, body)
@@ -337,40 +333,22 @@ async fn bank_exports(backend: Backend) {
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["data"]["format"], "xlsx", "{report}");
     assert_eq!(report["data"]["rejected_count"], 0, "{report}");
-    let (_, page) = srv
-        .get(
-            "/v2/transactions?fromDate=2025-04-22&toDate=2025-04-22",
-            &t.key,
-        )
-        .await;
-    let got: Vec<(String, i64, i64, String)> = page["data"]["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["when"].as_str().unwrap().to_string(),
-                r["amount"].as_i64().unwrap(),
-                r["cusum_balance"].as_i64().unwrap(),
-                r["tid"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let got = day_records(&srv, &t, &["when", "amount", "cusum_balance", "tid"]).await;
     assert_eq!(
-        got.iter().take(2).cloned().collect::<Vec<_>>(),
+        got[..2],
         [
-            (
-                "2025-04-22 09:30:00".into(),
-                250_000,
-                1_250_000,
-                "FT25112000001".into()
-            ),
-            (
-                "2025-04-22 14:05:00".into(),
-                -11_000,
-                1_239_000,
-                "FT25112000002".into()
-            ),
+            [
+                json!("2025-04-22 09:30:00"),
+                json!(250_000),
+                json!(1_250_000),
+                json!("FT25112000001")
+            ],
+            [
+                json!("2025-04-22 14:05:00"),
+                json!(-11_000),
+                json!(1_239_000),
+                json!("FT25112000002")
+            ],
         ]
     );
     assert_eq!(

@@ -11,11 +11,13 @@ use std::time::Duration;
 use common::{eventually, multipart, upload, Backend, Receiver, Tenant, TestServer};
 use serde_json::{json, Value};
 use tingting::delivery::policy::Policy;
-use tingting::domain::{FeedToken, NewFeed};
+use tingting::domain::{FeedToken, NewFeed, NewTransaction};
+use tingting::storage::IngestRequest;
 
 both_backends!(
     every_arrival_order_is_one_transaction_each,
-    ambiguous_reports_stay_separate
+    ambiguous_reports_stay_separate,
+    one_call_merges_before_delivery
 );
 
 /// Where a report of the transfers comes from.
@@ -321,5 +323,62 @@ async fn ambiguous_reports_stay_separate(backend: Backend) {
             .iter()
             .any(|f| f[2] == "FT2" && f[4] == "DH2 chuyen tien"),
         "{fields:?}"
+    );
+}
+
+/// An SMS and the e-mail of one transfer stored in one call (as a group commit may): one
+/// transaction, one delivery, and the fields it is delivered with are the merged ones.
+async fn one_call_merges_before_delivery(backend: Backend) {
+    let Some(srv) = TestServer::start(backend).await else {
+        return;
+    };
+    let t = srv.tenant("owner@hoasen.vn", "Cửa hàng Hoa Sen").await;
+    let account = srv.account(&t, "ACB", "12345678").await;
+    srv.webhook(&t, "https://shop.example/hook").await;
+    let sms = NewTransaction {
+        amount: 500_000,
+        booked_at: 1_745_289_000_000,
+        description: "DH5520 thanh t".into(),
+        running_balance: Some(1_500_000),
+        source: "notify".into(),
+        raw: "sms".into(),
+        ..Default::default()
+    };
+    let email = NewTransaction {
+        description: "DH5520 thanh toan don hang".into(),
+        source: "email".into(),
+        raw: "e-mail".into(),
+        ..sms.clone()
+    };
+    let request = |transactions| IngestRequest {
+        business_id: t.user.business_id,
+        account_id: account.id,
+        transactions,
+        lease_until: None,
+    };
+    let sms = [sms];
+    let email = [email];
+    let stored = srv
+        .store
+        .ingest(&[request(&sms), request(&email)])
+        .await
+        .expect("ingest");
+    let (first, second) = (stored[0].outcomes[0], stored[1].outcomes[0]);
+    assert!(first.created && !second.created && second.enriched);
+    assert_eq!(first.id, second.id);
+    assert_eq!(stored[0].deliveries.len(), 1);
+    assert!(stored[1].deliveries.is_empty());
+    assert_eq!(stored[0].merged.len(), 1);
+    assert_eq!(stored[0].merged[0].0, first.id);
+    assert_eq!(
+        stored[0].merged[0].1.description,
+        "DH5520 thanh toan don hang"
+    );
+    let (_, one) = srv
+        .get(&format!("/v2/transactions/{}", first.id), &t.key)
+        .await;
+    assert_eq!(
+        one["data"]["description"], "DH5520 thanh toan don hang",
+        "{one}"
     );
 }

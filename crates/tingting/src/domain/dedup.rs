@@ -90,6 +90,11 @@ impl Reported {
         Self { fields, merged }
     }
 
+    /// Whether reports from other sources were merged into it.
+    pub fn has_merged(&self) -> bool {
+        !self.merged.is_empty()
+    }
+
     /// The merged sources, comma-separated and sorted, for storage.
     pub fn merged_sources(&self) -> String {
         self.merged.join(",")

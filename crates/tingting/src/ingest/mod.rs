@@ -135,11 +135,18 @@ pub async fn ingest_into_account(
             .into_iter()
             .filter_map(|delivery| {
                 let i = *index.get(&delivery.transaction_id?)?;
+                let id = stored.outcomes[i].id;
+                // A transaction that took in another report of this call has its stored fields.
+                let fields = stored
+                    .merged
+                    .iter()
+                    .find(|(merged, _)| *merged == id)
+                    .map_or_else(|| batch[i].clone(), |(_, fields)| fields.clone());
                 let transaction = Transaction {
-                    id: stored.outcomes[i].id,
+                    id,
                     business_id,
                     account_id: account.id,
-                    fields: batch[i].clone(),
+                    fields,
                     created_at: delivery.created_at,
                 };
                 Some(Fresh {

@@ -116,6 +116,9 @@ pub struct Ingested {
     pub outcomes: Vec<IngestOutcome>,
     /// The deliveries enqueued for the new transactions.
     pub deliveries: Vec<Delivery>,
+    /// The stored fields of new transactions that took in other reports of the same transfer
+    /// in the same call (see [`crate::domain::dedup`]), by id: what their webhooks carry.
+    pub merged: Vec<(i64, NewTransaction)>,
 }
 
 /// The outcome of one delivery attempt, as the worker records it.

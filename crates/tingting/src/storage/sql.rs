@@ -1388,6 +1388,7 @@ macro_rules! impl_store {
                 }
                 let mut outcomes: Vec<Vec<IngestOutcome>> =
                     requests.iter().map(|r| Vec::with_capacity(r.transactions.len())).collect();
+                let mut merged: Vec<Vec<(i64, NewTransaction)>> = vec![Vec::new(); requests.len()];
                 let mut days: BTreeMap<(BusinessId, i64, i64), sql::DayTotals> = BTreeMap::new();
                 let mut balances: BTreeMap<(BusinessId, i64), (i64, i64)> = BTreeMap::new();
                 let mut aliases: Vec<(BusinessId, i64, &str, i64)> = Vec::new();
@@ -1423,6 +1424,9 @@ macro_rules! impl_store {
                                 let (id, fresh) = new_ids[n];
                                 // Only the first row of a key inserted in this call creates it.
                                 let created = fresh && !std::mem::replace(&mut placed[n], true);
+                                if created && plan.new[n].0.has_merged() {
+                                    merged[i].push((id, plan.new[n].0.fields.clone()));
+                                }
                                 IngestOutcome { id, created, enriched: false }
                             }
                             Decision::Same { target, enriched } => IngestOutcome { id: id_of(target), created: false, enriched },
@@ -1546,7 +1550,8 @@ macro_rules! impl_store {
                 Ok(outcomes
                     .into_iter()
                     .zip(deliveries)
-                    .map(|(outcomes, deliveries)| $crate::storage::Ingested { outcomes, deliveries })
+                    .zip(merged)
+                    .map(|((outcomes, deliveries), merged)| $crate::storage::Ingested { outcomes, deliveries, merged })
                     .collect())
             }
 

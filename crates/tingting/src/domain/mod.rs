@@ -8,6 +8,7 @@ pub mod dedup;
 pub mod delivery;
 pub mod email;
 pub mod feed;
+pub mod payment;
 pub mod time;
 pub mod transaction;
 pub mod webhook;

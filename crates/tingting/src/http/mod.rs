@@ -119,6 +119,15 @@ pub fn router(state: AppState) -> Router {
         .route("/v2/accounts/{id}/unparsed", get(routes::feeds::unparsed))
         .route("/v2/accounts/{id}/qr", get(routes::qr::qr))
         .route(
+            "/v2/payment-requests",
+            get(routes::payments::list).post(routes::payments::create),
+        )
+        .route("/v2/payment-requests/{id}", get(routes::payments::get))
+        .route(
+            "/v2/payment-requests/{id}/cancel",
+            post(routes::payments::cancel),
+        )
+        .route(
             "/v2/accounts/{id}/unparsed/reparse",
             post(routes::feeds::reparse),
         )

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::domain::payment::{NewPaymentRequest, PaymentRequest, StatusFilter};
 use crate::domain::{
     AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email, Feed,
     IngestOutcome, NewBankAccount, NewFeed, NewTransaction, Principal, Transaction, UnparsedText,
@@ -107,6 +108,23 @@ pub struct IngestRequest<'a> {
     /// Store the new deliveries claimed until then (by the caller's own worker, which is
     /// handed them directly), or unclaimed when None.
     pub lease_until: Option<i64>,
+}
+
+/// Which payment requests a listing shows.
+#[derive(Debug, Clone, Copy)]
+pub struct PaymentQuery {
+    /// Only those with this shown status.
+    pub status: Option<StatusFilter>,
+    /// Created at or after (ms).
+    pub from: i64,
+    /// Created before (ms).
+    pub to: i64,
+    /// What counts as expired.
+    pub now: i64,
+    /// Rows skipped.
+    pub offset: i64,
+    /// Rows at most.
+    pub limit: i64,
 }
 
 /// What [`Store::ingest`] stored for one request.
@@ -373,6 +391,39 @@ pub trait Store: Send + Sync + 'static {
     /// Several accounts' batches are stored in one database transaction (group commit); the
     /// answers are in request order.
     async fn ingest(&self, requests: &[IngestRequest<'_>]) -> StoreResult<Vec<Ingested>>;
+
+    /// Stores a payment request for an account of the business; with an idempotency key
+    /// already used for the same request, answers the stored one instead (`false`). A used
+    /// order code, an idempotency key used for another request, or an account of another
+    /// business is a conflict.
+    async fn create_payment_request(
+        &self,
+        business_id: BusinessId,
+        new: &NewPaymentRequest,
+        now: i64,
+    ) -> StoreResult<(PaymentRequest, bool)>;
+
+    /// One payment request of the business.
+    async fn get_payment_request(
+        &self,
+        business_id: BusinessId,
+        id: i64,
+    ) -> StoreResult<Option<PaymentRequest>>;
+
+    /// A page of the business's payment requests, newest first, and how many match.
+    async fn list_payment_requests(
+        &self,
+        business_id: BusinessId,
+        query: &PaymentQuery,
+    ) -> StoreResult<(Vec<PaymentRequest>, i64)>;
+
+    /// Cancels an open payment request; None when there is none (or it is paid or cancelled).
+    async fn cancel_payment_request(
+        &self,
+        business_id: BusinessId,
+        id: i64,
+        now: i64,
+    ) -> StoreResult<Option<PaymentRequest>>;
 
     /// Registers a webhook. Its account ids must belong to the business (callers resolve them).
     async fn create_webhook(

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use crate::domain::dedup::{Reported, CANDIDATE_WINDOW_MS};
+use crate::domain::payment::{PaymentRequest, PaymentStatus, StatusFilter};
 use crate::domain::{
     AccountTotals, ApiKeyRecord, BankAccount, Delivery, DeliveryStatus, Feed, FeedKind,
     FeedSettings, NewTransaction, Transaction, UnparsedText, User, Webhook, WebhookFormat,
@@ -684,6 +685,83 @@ impl DayTotals {
         } else {
             self.debit_count += 1;
             self.debit_amount -= amount;
+        }
+    }
+}
+
+/// Columns of `payment_requests` in the order [`PaymentRow`] reads them.
+pub(super) const PAYMENT_COLUMNS: &str = "id, business_id, account_id, code, amount, paid_amount, \
+    status, description, return_url, metadata, expires_at, paid_at, cancelled_at, created_at";
+
+/// A `payment_requests` row.
+#[derive(sqlx::FromRow)]
+pub(super) struct PaymentRow {
+    id: i64,
+    business_id: i64,
+    account_id: i64,
+    code: String,
+    amount: i64,
+    paid_amount: i64,
+    status: String,
+    description: String,
+    return_url: String,
+    metadata: String,
+    expires_at: i64,
+    paid_at: Option<i64>,
+    cancelled_at: Option<i64>,
+    created_at: i64,
+}
+
+impl TryFrom<PaymentRow> for PaymentRequest {
+    type Error = StoreError;
+
+    fn try_from(r: PaymentRow) -> Result<Self, StoreError> {
+        let status = PaymentStatus::parse(&r.status).ok_or_else(|| {
+            StoreError::Database(sqlx::Error::Decode(
+                format!("payment request {}: unknown status {:?}", r.id, r.status).into(),
+            ))
+        })?;
+        Ok(PaymentRequest {
+            id: r.id,
+            business_id: r.business_id,
+            account_id: r.account_id,
+            code: r.code,
+            amount: r.amount,
+            paid_amount: r.paid_amount,
+            status,
+            description: r.description,
+            return_url: r.return_url,
+            metadata: r.metadata,
+            expires_at: r.expires_at,
+            paid_at: r.paid_at,
+            cancelled_at: r.cancelled_at,
+            created_at: r.created_at,
+        })
+    }
+}
+
+/// Appends a listing's status condition (`now` decides what is expired).
+pub(super) fn push_status_filter<'a, DB: sqlx::Database>(
+    qb: &mut sqlx::QueryBuilder<'a, DB>,
+    filter: StatusFilter,
+    now: i64,
+) where
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    match filter {
+        StatusFilter::Expired => {
+            qb.push(" AND status IN ('pending', 'underpaid') AND expires_at <= ")
+                .push_bind(now);
+        }
+        StatusFilter::Is(status) if status.is_open() => {
+            qb.push(" AND status = ")
+                .push_bind(status.as_str())
+                .push(" AND expires_at > ")
+                .push_bind(now);
+        }
+        StatusFilter::Is(status) => {
+            qb.push(" AND status = ").push_bind(status.as_str());
         }
     }
 }
@@ -1553,6 +1631,144 @@ macro_rules! impl_store {
                     .zip(merged)
                     .map(|((outcomes, deliveries), merged)| $crate::storage::Ingested { outcomes, deliveries, merged })
                     .collect())
+            }
+
+            async fn create_payment_request(
+                &self,
+                business_id: BusinessId,
+                new: &$crate::domain::payment::NewPaymentRequest,
+                now: i64,
+            ) -> StoreResult<($crate::domain::payment::PaymentRequest, bool)> {
+                let inserted: Option<sql::PaymentRow> = sqlx::query_as(&format!(
+                    "INSERT INTO payment_requests (business_id, account_id, code, amount, paid_amount, \
+                     status, description, return_url, metadata, idempotency_key, request_digest, \
+                     expires_at, created_at) \
+                     SELECT $1, a.id, $3, $4, 0, 'pending', $5, $6, $7, $8, $9, $10, $11 \
+                     FROM bank_accounts a WHERE a.business_id = $1 AND a.id = $2 \
+                     ON CONFLICT (business_id, idempotency_key) DO NOTHING RETURNING {}",
+                    sql::PAYMENT_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(new.account_id)
+                .bind(&new.code)
+                .bind(new.amount)
+                .bind(&new.description)
+                .bind(&new.return_url)
+                .bind(&new.metadata)
+                .bind(new.idempotency_key.as_deref())
+                .bind(&new.request_digest)
+                .bind(new.expires_at)
+                .bind(now)
+                .fetch_optional(self.write_pool())
+                .await
+                .map_err(|e| sql::conflict_or(e, || format!("the order code {} is already used", new.code)))?;
+                if let Some(row) = inserted {
+                    return Ok((row.try_into()?, true));
+                }
+                let Some(key) = new.idempotency_key.as_deref() else {
+                    return Err(StoreError::Conflict(format!("bank account {} is not an account of this business", new.account_id)));
+                };
+                let row: Option<(String, i64)> = sqlx::query_as(
+                    "SELECT request_digest, id FROM payment_requests WHERE business_id = $1 AND idempotency_key = $2",
+                )
+                .bind(business_id)
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                match row {
+                    Some((digest, id)) if digest == new.request_digest => {
+                        let found = self.get_payment_request(business_id, id).await?;
+                        found
+                            .map(|r| (r, false))
+                            .ok_or_else(|| StoreError::Conflict("the request vanished; retry".into()))
+                    }
+                    Some(_) => Err(StoreError::Conflict(
+                        "this Idempotency-Key was used for a different payment request".into(),
+                    )),
+                    None => Err(StoreError::Conflict(format!("bank account {} is not an account of this business", new.account_id))),
+                }
+            }
+
+            async fn get_payment_request(
+                &self,
+                business_id: BusinessId,
+                id: i64,
+            ) -> StoreResult<Option<$crate::domain::payment::PaymentRequest>> {
+                let row: Option<sql::PaymentRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM payment_requests WHERE business_id = $1 AND id = $2",
+                    sql::PAYMENT_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn list_payment_requests(
+                &self,
+                business_id: BusinessId,
+                query: &$crate::storage::PaymentQuery,
+            ) -> StoreResult<(Vec<$crate::domain::payment::PaymentRequest>, i64)> {
+                let filter = |qb: &mut sqlx::QueryBuilder<'_, $db>| {
+                    qb.push_bind(business_id)
+                        .push(" AND created_at >= ")
+                        .push_bind(query.from)
+                        .push(" AND created_at < ")
+                        .push_bind(query.to);
+                    if let Some(status) = query.status {
+                        sql::push_status_filter(qb, status, query.now);
+                    }
+                };
+                let mut count = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM payment_requests WHERE business_id = ");
+                filter(&mut count);
+                let (total,): (i64,) = count
+                    .build_query_as()
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                let mut page = sqlx::QueryBuilder::new(format!(
+                    "SELECT {} FROM payment_requests WHERE business_id = ",
+                    sql::PAYMENT_COLUMNS
+                ));
+                filter(&mut page);
+                page.push(" ORDER BY created_at DESC, id DESC LIMIT ")
+                    .push_bind(query.limit)
+                    .push(" OFFSET ")
+                    .push_bind(query.offset);
+                let rows: Vec<sql::PaymentRow> = page
+                    .build_query_as()
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                let requests = rows
+                    .into_iter()
+                    .map(TryInto::try_into)
+                    .collect::<StoreResult<Vec<_>>>()?;
+                Ok((requests, total))
+            }
+
+            async fn cancel_payment_request(
+                &self,
+                business_id: BusinessId,
+                id: i64,
+                now: i64,
+            ) -> StoreResult<Option<$crate::domain::payment::PaymentRequest>> {
+                let row: Option<sql::PaymentRow> = sqlx::query_as(&format!(
+                    "UPDATE payment_requests SET status = 'cancelled', cancelled_at = $3 \
+                     WHERE business_id = $1 AND id = $2 AND status IN ('pending', 'underpaid') \
+                     RETURNING {}",
+                    sql::PAYMENT_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(id)
+                .bind(now)
+                .fetch_optional(self.write_pool())
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                row.map(TryInto::try_into).transpose()
             }
 
             async fn create_webhook(&self, business_id: BusinessId, spec: &WebhookSpec) -> StoreResult<Webhook> {

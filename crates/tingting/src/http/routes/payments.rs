@@ -1,0 +1,363 @@
+//! Payment requests (ours): `POST /v2/payment-requests`, `GET /v2/payment-requests[/{id}]`,
+//! `POST /v2/payment-requests/{id}/cancel`.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use super::accounts::find;
+use crate::domain::payment::{
+    NewPaymentRequest, PaymentRequest, StatusFilter, DEFAULT_EXPIRY_S, MAX_DESCRIPTION,
+    MAX_EXPIRY_S, MAX_METADATA, MAX_RETURN_URL, MIN_EXPIRY_S,
+};
+use crate::domain::time::{day_start_ms, now_ms, render_vn, vn_today, DAY_MS};
+use crate::http::error::{success, ApiError, Envelope};
+use crate::http::extract::{Auth, Id, Json};
+use crate::http::params::ListParams;
+use crate::http::views::Page;
+use crate::http::AppState;
+use crate::payments::qr;
+use crate::storage::{PaymentQuery, StoreError};
+
+/// Longest `Idempotency-Key` accepted.
+const MAX_IDEMPOTENCY_KEY: usize = 255;
+/// Tries at a free generated order code.
+const CODE_TRIES: usize = 5;
+/// The largest amount a VietQR code carries (13 digits).
+const MAX_AMOUNT: i64 = 9_999_999_999_999;
+
+/// A payment request to create.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreatePayment {
+    /// The account (id) the customer transfers to.
+    pub account_id: i64,
+    /// Expected amount, whole VND.
+    pub amount: i64,
+    /// The order code the transfer's content must carry (letters and digits; spaces, `-`,
+    /// `_`, `.` are dropped; upper-cased), unique in the business. Generated when absent:
+    /// `DH` and eight characters without look-alikes, e.g. `DH7KQ3M9XA`.
+    #[serde(default)]
+    pub order_code: Option<String>,
+    /// The shop's description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Seconds until it stops accepting payment (60 to 30 days; default 30 minutes).
+    #[serde(default)]
+    pub expires_in_seconds: Option<i64>,
+    /// Where the checkout page sends the customer afterwards (http or https).
+    #[serde(default)]
+    pub return_url: Option<String>,
+    /// The shop's own data, a JSON object of at most 4 KiB, handed back as is.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<serde_json::Value>,
+}
+
+/// A payment request as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentView {
+    /// Id.
+    pub id: i64,
+    /// The order code the transfer's content must carry.
+    pub code: String,
+    /// The account id.
+    pub account_id: i64,
+    /// Expected amount (VND).
+    pub amount: i64,
+    /// What arrived so far (VND).
+    pub paid_amount: i64,
+    /// `pending`, `underpaid`, `paid`, `expired` or `cancelled`.
+    pub status: &'static str,
+    /// More than the amount arrived.
+    pub overpaid: bool,
+    /// The shop's description.
+    pub description: String,
+    /// The return URL ("" when none).
+    pub return_url: String,
+    /// The shop's data.
+    #[schema(value_type = Object)]
+    pub metadata: serde_json::Value,
+    /// The VietQR payload of this payment: the account, the amount and the code as content.
+    pub vietqr: String,
+    /// Its image (PNG; `&format=svg` for SVG), with the API key.
+    pub qr_url: String,
+    /// When it stops accepting payment, Vietnam time.
+    pub expires_at: String,
+    /// When it was paid, Vietnam time.
+    pub paid_at: Option<String>,
+    /// When it was cancelled, Vietnam time.
+    pub cancelled_at: Option<String>,
+    /// When it was created, Vietnam time.
+    pub created_at: String,
+}
+
+impl PaymentView {
+    /// Shows a request of `account` at `now`.
+    fn new(r: &PaymentRequest, vietqr: String, now: i64) -> Self {
+        Self {
+            id: r.id,
+            code: r.code.clone(),
+            account_id: r.account_id,
+            amount: r.amount,
+            paid_amount: r.paid_amount,
+            status: r.status_at(now),
+            overpaid: r.overpaid(),
+            description: r.description.clone(),
+            return_url: r.return_url.clone(),
+            metadata: serde_json::from_str(&r.metadata).unwrap_or_default(),
+            vietqr,
+            qr_url: format!(
+                "/v2/accounts/{}/qr?amount={}&memo={}",
+                r.account_id, r.amount, r.code
+            ),
+            expires_at: render_vn(r.expires_at),
+            paid_at: r.paid_at.map(render_vn),
+            cancelled_at: r.cancelled_at.map(render_vn),
+            created_at: render_vn(r.created_at),
+        }
+    }
+}
+
+/// The view of a stored request, with its VietQR payload.
+async fn view(state: &AppState, r: &PaymentRequest) -> Result<PaymentView, ApiError> {
+    let account = find(state, r.business_id, r.account_id).await?;
+    let amount = r.amount.to_string();
+    let payload = qr::payload(&account, Some(&amount), Some(&r.code))
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    Ok(PaymentView::new(r, payload.build(), now_ms()))
+}
+
+/// Checks a creation request; the stored form without its code.
+fn check(req: &CreatePayment) -> Result<(i64, String, String, String), ApiError> {
+    if !(1..=MAX_AMOUNT).contains(&req.amount) {
+        return Err(ApiError::bad_request(format!(
+            "amount: must be a whole number of VND from 1 to {MAX_AMOUNT}"
+        )));
+    }
+    let description = req.description.clone().unwrap_or_default();
+    if description.chars().count() > MAX_DESCRIPTION {
+        return Err(ApiError::bad_request(format!(
+            "description: at most {MAX_DESCRIPTION} characters"
+        )));
+    }
+    let return_url = req.return_url.clone().unwrap_or_default();
+    if !return_url.is_empty() {
+        let ok = return_url.len() <= MAX_RETURN_URL
+            && url::Url::parse(&return_url)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+        if !ok {
+            return Err(ApiError::bad_request(
+                "returnUrl: must be an http or https URL of at most 2000 characters",
+            ));
+        }
+    }
+    let metadata = match &req.metadata {
+        None => "{}".to_string(),
+        Some(serde_json::Value::Object(m)) => serde_json::to_string(m).unwrap_or_default(),
+        Some(_) => return Err(ApiError::bad_request("metadata: must be a JSON object")),
+    };
+    if metadata.len() > MAX_METADATA {
+        return Err(ApiError::bad_request("metadata: at most 4 KiB of JSON"));
+    }
+    let expires_in = req.expires_in_seconds.unwrap_or(DEFAULT_EXPIRY_S);
+    if !(MIN_EXPIRY_S..=MAX_EXPIRY_S).contains(&expires_in) {
+        return Err(ApiError::bad_request(
+            "expiresInSeconds: must be from 60 seconds to 30 days",
+        ));
+    }
+    Ok((expires_in, description, return_url, metadata))
+}
+
+/// Creates a payment request (**ours**). Send `Idempotency-Key` to make retries safe: the same
+/// key with the same body answers the request created first; with another body, 409.
+#[utoipa::path(post, path = "/v2/payment-requests", tag = "tingting", security(("apikey" = [])),
+    request_body = CreatePayment,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes creation safe to retry")),
+    responses((status = 200, body = Envelope<PaymentView>),
+              (status = 400, description = "A field that cannot be used; the message names it"),
+              (status = 404, description = "No such account in this business"),
+              (status = 409, description = "The order code is used, or the Idempotency-Key was used for another request")))]
+pub async fn create(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    headers: HeaderMap,
+    Json(req): Json<CreatePayment>,
+) -> Result<axum::Json<Envelope<PaymentView>>, ApiError> {
+    find(&state, who.business_id, req.account_id).await?;
+    let idempotency_key = match headers.get("idempotency-key") {
+        None => None,
+        Some(v) => {
+            let key = v.to_str().map(str::trim).unwrap_or("");
+            if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY {
+                return Err(ApiError::bad_request(
+                    "Idempotency-Key: 1 to 255 visible ASCII characters",
+                ));
+            }
+            Some(key.to_string())
+        }
+    };
+    let (expires_in, description, return_url, metadata) = check(&req)?;
+    let request_digest = hex::encode(Sha256::digest(serde_json::to_vec(&req).unwrap_or_default()));
+    let given = match &req.order_code {
+        Some(code) => Some(
+            paymatch::OrderCode::parse(code)
+                .map_err(|e| ApiError::bad_request(format!("orderCode: {e}")))?,
+        ),
+        None => None,
+    };
+    let now = now_ms();
+    let mut tries = 0;
+    let (stored, _) = loop {
+        let code = given
+            .clone()
+            .unwrap_or_else(|| paymatch::generate(&paymatch::Prefix::default(), &mut rand::rng()));
+        let new = NewPaymentRequest {
+            account_id: req.account_id,
+            code: code.as_str().to_string(),
+            amount: req.amount,
+            description: description.clone(),
+            return_url: return_url.clone(),
+            metadata: metadata.clone(),
+            expires_at: now + expires_in * 1000,
+            idempotency_key: idempotency_key.clone(),
+            request_digest: request_digest.clone(),
+        };
+        match state
+            .store
+            .create_payment_request(who.business_id, &new, now)
+            .await
+        {
+            // A generated code that happens to be taken: draw another.
+            Err(StoreError::Conflict(m)) if given.is_none() && m.starts_with("the order code") => {
+                tries += 1;
+                if tries >= CODE_TRIES {
+                    return Err(ApiError::new(StatusCode::CONFLICT, m));
+                }
+            }
+            other => break other?,
+        }
+    };
+    Ok(success(view(&state, &stored).await?))
+}
+
+/// One payment request (**ours**).
+#[utoipa::path(get, path = "/v2/payment-requests/{id}", tag = "tingting", security(("apikey" = [])),
+    params(("id" = i64, Path, description = "Payment request id")),
+    responses((status = 200, body = Envelope<PaymentView>),
+              (status = 404, description = "No such payment request in this business")))]
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    Id(id): Id,
+) -> Result<axum::Json<Envelope<PaymentView>>, ApiError> {
+    let r = state
+        .store
+        .get_payment_request(who.business_id, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("Payment request {id} not found")))?;
+    Ok(success(view(&state, &r).await?))
+}
+
+/// Filters and paging of the payment request listing.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(non_snake_case)]
+pub struct PaymentListParams {
+    /// `pending`, `underpaid`, `paid`, `expired` or `cancelled`.
+    pub status: Option<String>,
+    /// First day of creation, `YYYY-MM-DD` (Vietnam time); default 7 days before `toDate`.
+    pub fromDate: Option<String>,
+    /// Last day of creation included; default today.
+    pub toDate: Option<String>,
+    /// Page from 1.
+    pub page: Option<String>,
+    /// Rows per page (default 10, at most 1000).
+    pub pageSize: Option<String>,
+}
+
+/// The business's payment requests, newest first (**ours**).
+#[utoipa::path(get, path = "/v2/payment-requests", tag = "tingting", security(("apikey" = [])),
+    params(PaymentListParams),
+    responses((status = 200, body = Envelope<Page<PaymentView>>),
+              (status = 400, description = "A filter that cannot be used")))]
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    Query(params): Query<PaymentListParams>,
+) -> Result<axum::Json<Envelope<Page<PaymentView>>>, ApiError> {
+    let status = match params.status.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => Some(StatusFilter::parse(s).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "status: {s:?} is not pending, underpaid, paid, expired or cancelled"
+            ))
+        })?),
+    };
+    let listing = ListParams {
+        fromDate: params.fromDate,
+        toDate: params.toDate,
+        page: params.page,
+        pageSize: params.pageSize,
+        sort: None,
+    }
+    .parse(vn_today())?;
+    let query = PaymentQuery {
+        status,
+        from: day_start_ms(listing.from_day),
+        to: day_start_ms(listing.to_day) + DAY_MS,
+        now: now_ms(),
+        offset: (listing.page - 1) * listing.page_size,
+        limit: listing.page_size,
+    };
+    let (requests, total) = state
+        .store
+        .list_payment_requests(who.business_id, &query)
+        .await?;
+    let mut views = Vec::with_capacity(requests.len());
+    for r in &requests {
+        views.push(view(&state, r).await?);
+    }
+    Ok(success(Page::new(
+        listing.page,
+        listing.page_size,
+        total,
+        views,
+    )))
+}
+
+/// Cancels an open payment request (**ours**); cancelling a cancelled one answers it as is.
+/// A transfer that arrives later is still recorded.
+#[utoipa::path(post, path = "/v2/payment-requests/{id}/cancel", tag = "tingting", security(("apikey" = [])),
+    params(("id" = i64, Path, description = "Payment request id")),
+    responses((status = 200, body = Envelope<PaymentView>),
+              (status = 404, description = "No such payment request in this business"),
+              (status = 409, description = "It is paid")))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    Id(id): Id,
+) -> Result<axum::Json<Envelope<PaymentView>>, ApiError> {
+    if let Some(r) = state
+        .store
+        .cancel_payment_request(who.business_id, id, now_ms())
+        .await?
+    {
+        return Ok(success(view(&state, &r).await?));
+    }
+    let r = state
+        .store
+        .get_payment_request(who.business_id, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("Payment request {id} not found")))?;
+    if r.status == crate::domain::payment::PaymentStatus::Cancelled {
+        return Ok(success(view(&state, &r).await?));
+    }
+    Err(ApiError::new(
+        StatusCode::CONFLICT,
+        format!("Payment request {id} is {}", r.status.as_str()),
+    ))
+}

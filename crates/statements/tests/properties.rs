@@ -1,21 +1,11 @@
 //! Property tests for the statement parsers.
 
+mod common;
+
 use chrono::{DateTime, FixedOffset, SecondsFormat, TimeZone, Utc};
+use common::grouped;
 use proptest::prelude::*;
 use statements::{parse_time, parse_vnd, vietnam_offset, CanonicalCsvReader, MAX_ABS_VND};
-
-/// Formats `value` with `separator` between groups of three digits.
-fn grouped(value: i64, separator: &str) -> String {
-    let digits = value.unsigned_abs().to_string();
-    let head = (digits.len() - 1) % 3 + 1;
-    let mut out = String::from(if value < 0 { "-" } else { "" });
-    out.push_str(&digits[..head]);
-    for group in digits.as_bytes()[head..].chunks(3) {
-        out.push_str(separator);
-        out.push_str(std::str::from_utf8(group).expect("ASCII digits"));
-    }
-    out
-}
 
 /// Seconds since the epoch of 0001-01-01T00:00:00Z and 9998-12-31T23:59:59Z,
 /// so that local renderings keep a four-digit year.

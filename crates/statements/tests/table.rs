@@ -1,9 +1,12 @@
 //! Integration tests for bank CSV and Excel exports (`statements::table`):
 //! realistic files built in the test, malformed inputs and property tests.
 
+mod common;
+
 use std::io::Cursor;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
+use common::grouped;
 use proptest::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
 use statements::table::{
@@ -601,19 +604,6 @@ fn row_strategy() -> impl Strategy<Value = Row> {
                 }
             },
         )
-}
-
-/// `value` with `separator` between groups of three digits.
-fn grouped(value: i64, separator: &str) -> String {
-    let digits = value.unsigned_abs().to_string();
-    let head = (digits.len() - 1) % 3 + 1;
-    let mut out = String::from(if value < 0 { "-" } else { "" });
-    out.push_str(&digits[..head]);
-    for group in digits.as_bytes()[head..].chunks(3) {
-        out.push_str(separator);
-        out.push_str(std::str::from_utf8(group).unwrap());
-    }
-    out
 }
 
 const DATE_NAMES: [&str; 6] = [

@@ -334,8 +334,11 @@ fn signed(feed: &Feed, envelope: Envelope<'_>, body: &[u8]) -> bool {
 
 /// What one message turned out to be.
 pub(crate) enum Read {
+    /// A transaction of the account.
     Transaction(Box<NewTransaction>),
+    /// Not a transaction (an OTP, advertising), with why.
     Ignored(String),
+    /// Not read with confidence, with why: kept for the owner.
     Unparsed(String),
 }
 

@@ -1,6 +1,8 @@
 //! Payment requests (ours): `POST /v2/payment-requests`, `GET /v2/payment-requests[/{id}]`,
 //! `POST /v2/payment-requests/{id}/cancel`.
 
+use std::collections::HashMap;
+
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -13,6 +15,7 @@ use crate::domain::payment::{
     MAX_EXPIRY_S, MAX_METADATA, MAX_RETURN_URL, MIN_EXPIRY_S,
 };
 use crate::domain::time::{day_start_ms, now_ms, render_vn, vn_today, DAY_MS};
+use crate::domain::BankAccount;
 use crate::http::error::{success, ApiError, Envelope};
 use crate::http::extract::{Auth, Id, Json};
 use crate::http::params::ListParams;
@@ -122,13 +125,17 @@ impl PaymentView {
     }
 }
 
-/// The view of a stored request, with its VietQR payload.
-async fn view(state: &AppState, r: &PaymentRequest) -> Result<PaymentView, ApiError> {
-    let account = find(state, r.business_id, r.account_id).await?;
+/// The view of a stored request of `account`, with its VietQR payload.
+fn view_of(account: &BankAccount, r: &PaymentRequest) -> Result<PaymentView, ApiError> {
     let amount = r.amount.to_string();
-    let payload = qr::payload(&account, Some(&amount), Some(&r.code))
+    let payload = qr::payload(account, Some(&amount), Some(&r.code))
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
     Ok(PaymentView::new(r, payload.build(), now_ms()))
+}
+
+/// The view of a stored request, its account read from the store.
+async fn view(state: &AppState, r: &PaymentRequest) -> Result<PaymentView, ApiError> {
+    view_of(&find(state, r.business_id, r.account_id).await?, r)
 }
 
 /// Checks a creation request; the stored form without its code.
@@ -317,10 +324,23 @@ pub async fn list(
         .store
         .list_payment_requests(who.business_id, &query)
         .await?;
-    let mut views = Vec::with_capacity(requests.len());
-    for r in &requests {
-        views.push(view(&state, r).await?);
-    }
+    // The page's accounts, read once.
+    let accounts: HashMap<i64, BankAccount> = state
+        .store
+        .list_accounts(who.business_id)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let views = requests
+        .iter()
+        .map(|r| {
+            let account = accounts.get(&r.account_id).ok_or_else(|| {
+                ApiError::not_found(format!("Bank account {} not found", r.account_id))
+            })?;
+            view_of(account, r)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(success(Page::new(
         listing.page,
         listing.page_size,

@@ -202,7 +202,9 @@ async fn listing_and_expiry(backend: Backend) {
             &NewPaymentRequest {
                 account_id: account.id,
                 code: "DH9999".into(),
+                public_id: tingting::domain::payment::new_public_id(),
                 amount: 5_000,
+                tolerance: 0,
                 description: String::new(),
                 return_url: String::new(),
                 metadata: "{}".into(),

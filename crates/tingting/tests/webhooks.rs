@@ -17,7 +17,7 @@ use tingting::domain::{Delivery, DeliveryStatus};
 // ---------------------------------------------------------------------------------------------
 
 /// Keys of a webhook object: Casso's five, then ours, in serialized order.
-const WEBHOOK_KEYS: [&str; 9] = [
+const WEBHOOK_KEYS: [&str; 10] = [
     "id",
     "channel",
     "param1",
@@ -27,6 +27,7 @@ const WEBHOOK_KEYS: [&str; 9] = [
     "bank_accounts",
     "enabled",
     "disabled_reason",
+    "events",
 ];
 
 /// The exact body of `DELETE /v2/webhooks?webhook=` when nothing matches.
@@ -214,6 +215,7 @@ fn expected(id: i64, url: &str, income_only: bool, format: &str, accounts: Value
         "bank_accounts": accounts,
         "enabled": true,
         "disabled_reason": "",
+        "events": ["transaction"],
     })
 }
 

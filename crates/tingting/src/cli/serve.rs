@@ -10,8 +10,8 @@ use crate::delivery::policy::{parse_duration, parse_schedule, Policy, DEFAULT_SC
 use crate::delivery::sender::Sender;
 use crate::delivery::worker::{Wakeup, Worker};
 use crate::domain::BankDirectory;
-use crate::http::{self, AppState};
-use crate::{demo, storage};
+use crate::http::{self, AppState, PaymentSettings};
+use crate::{demo, payments, storage};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -38,6 +38,17 @@ pub struct ServeArgs {
     /// A webhook whose every delivery has failed for this long is disabled.
     #[arg(long, env = "TINGTING_WEBHOOK_DISABLE_AFTER", default_value = "5d", value_parser = parse_duration)]
     webhook_disable_after: std::time::Duration,
+    /// The prefix of generated order codes (1 to 8 letters or digits, starting with a letter).
+    #[arg(long, env = "TINGTING_ORDER_PREFIX", default_value = "DH", value_parser = parse_prefix)]
+    order_prefix: paymatch::Prefix,
+    /// How far below its amount (VND) a transfer still pays a payment request, unless the
+    /// request sets its own `tolerance`.
+    #[arg(long, env = "TINGTING_PAYMENT_TOLERANCE", default_value = "0", value_parser = clap::value_parser!(i64).range(0..))]
+    payment_tolerance: i64,
+}
+
+fn parse_prefix(s: &str) -> Result<paymatch::Prefix, String> {
+    paymatch::Prefix::parse(s).map_err(|e| e.to_string())
 }
 
 pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -74,7 +85,17 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = Worker::new(store.clone(), sender, policy, banks, wakeup.clone());
     let worker = tokio::spawn(worker.run(until(stopped.clone())));
-    let state = AppState::new(store, banks, wakeup).with_sync_wait(args.sync_wait);
+    let expiry = tokio::spawn(payments::expiry::run(
+        store.clone(),
+        wakeup.clone(),
+        until(stopped.clone()),
+    ));
+    let state = AppState::new(store, banks, wakeup)
+        .with_sync_wait(args.sync_wait)
+        .with_payments(PaymentSettings {
+            prefix: args.order_prefix,
+            tolerance: args.payment_tolerance,
+        });
     let scheduler = tokio::spawn(state.scheduler().run(until(stopped.clone())));
     println!("tingting listening on http://{addr}");
     std::io::stdout().flush()?;
@@ -85,6 +106,7 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     .await;
     let _ = worker.await;
     let _ = scheduler.await;
+    let _ = expiry.await;
     served?;
     tracing::info!("shut down cleanly");
     Ok(ExitCode::SUCCESS)

@@ -20,6 +20,7 @@ use super::payload::{self, AccountRef, CassoV2Body, CassoV2Data, LegacyBody, Leg
 use super::policy::Policy;
 use super::sender::{Answer, Sender};
 use super::signing::{casso_v2_signature, StandardSecret};
+use crate::domain::payment::PaymentEvent;
 use crate::domain::time::now_ms;
 use crate::domain::{
     BankAccount, BankDirectory, BusinessId, Delivery, NewTransaction, Transaction, Webhook,
@@ -128,10 +129,12 @@ struct Job {
     delivery: Delivery,
     /// None when the webhook was deleted meanwhile.
     webhook: Option<Webhook>,
-    /// The transaction and its account; None for a test ping.
+    /// The transaction and its account; None for a payment event or a test ping.
     transaction: Option<(Transaction, Option<BankAccount>)>,
-    /// The delivery names a transaction that no longer exists.
-    transaction_gone: bool,
+    /// The payment event it carries.
+    event: Option<PaymentEvent>,
+    /// The delivery names a transaction or an event that no longer exists.
+    gone: bool,
     /// Handed over by ingest rather than claimed.
     handed_over: bool,
 }
@@ -236,7 +239,8 @@ impl Worker {
                 webhook: self.webhook(&mut webhooks, &f.delivery).await?,
                 delivery: f.delivery,
                 transaction: Some((f.transaction, Some(f.account))),
-                transaction_gone: false,
+                event: None,
+                gone: false,
                 handed_over: true,
             });
         }
@@ -270,15 +274,25 @@ impl Worker {
         }
         // One query per business for the transactions; webhooks and accounts once each.
         let mut wanted: HashMap<BusinessId, Vec<i64>> = HashMap::new();
+        let mut wanted_events: HashMap<BusinessId, Vec<i64>> = HashMap::new();
         for d in &claimed {
             if let Some(t) = d.transaction_id {
                 wanted.entry(d.business_id).or_default().push(t);
+            }
+            if let Some(e) = d.event_id {
+                wanted_events.entry(d.business_id).or_default().push(e);
             }
         }
         let mut transactions = HashMap::new();
         for (business, ids) in wanted {
             for t in self.store.get_transactions(business, &ids).await? {
                 transactions.insert(t.id, t);
+            }
+        }
+        let mut events = HashMap::new();
+        for (business, ids) in wanted_events {
+            for e in self.store.get_payment_events(business, &ids).await? {
+                events.insert(e.id, e);
             }
         }
         let mut webhooks = HashMap::new();
@@ -303,11 +317,14 @@ impl Worker {
                 }
                 None => None,
             };
+            let event = delivery.event_id.and_then(|id| events.get(&id).cloned());
             jobs.push(Job {
-                transaction_gone: delivery.transaction_id.is_some() && transaction.is_none(),
+                gone: (delivery.transaction_id.is_some() && transaction.is_none())
+                    || (delivery.event_id.is_some() && event.is_none()),
                 delivery,
                 webhook,
                 transaction,
+                event,
                 handed_over: false,
             });
         }
@@ -337,30 +354,37 @@ impl Worker {
             let reason = format!("webhook disabled: {}", webhook.disabled_reason);
             return Some(record(NextStep::Failed, None, reason, None));
         }
-        if job.transaction_gone {
-            let id = delivery.transaction_id.unwrap_or_default();
-            let reason = format!("transaction {id} no longer exists");
+        if job.gone {
+            let reason = match (delivery.transaction_id, delivery.event_id) {
+                (Some(id), _) => format!("transaction {id} no longer exists"),
+                (_, id) => format!("payment event {} no longer exists", id.unwrap_or_default()),
+            };
             return Some(record(NextStep::Failed, None, reason, None));
         }
-        let (id, fields, account) = match &job.transaction {
-            Some((t, account)) => (
-                t.id,
-                t.fields.clone(),
-                AccountRef {
+        let (headers, body) = match (&job.event, &job.transaction) {
+            (Some(event), _) => event_request(webhook, delivery.id, event),
+            (None, Some((t, account))) => {
+                let account = AccountRef {
                     number: account.as_ref().map_or("", |a| a.account_number.as_str()),
                     bank: account.as_ref().and_then(|a| self.banks.by_bin(a.bank_bin)),
-                },
-            ),
-            None => (
-                0,
-                payload::test_ping(now),
-                AccountRef {
+                };
+                request(webhook, delivery.id, t.id, &t.fields, account, now)
+            }
+            (None, None) => {
+                let account = AccountRef {
                     number: payload::TEST_PING_ACCOUNT,
                     bank: self.banks.resolve("VPB"),
-                },
-            ),
+                };
+                request(
+                    webhook,
+                    delivery.id,
+                    0,
+                    &payload::test_ping(now),
+                    account,
+                    now,
+                )
+            }
         };
-        let (headers, body) = request(webhook, delivery.id, id, &fields, account, now);
         let answer = self
             .sender
             .post(webhook.spec.url.url(), headers, body)
@@ -399,10 +423,55 @@ async fn record(store: Arc<dyn Store>, mut to_record: mpsc::UnboundedReceiver<At
 
 /// A Standard Webhooks body.
 #[derive(Serialize)]
-struct StandardBody<'a> {
-    r#type: &'static str,
+struct StandardBody<'a, T> {
+    r#type: &'a str,
     timestamp: String,
-    data: &'a CassoV2Data,
+    data: T,
+}
+
+/// Seconds since the epoch in RFC 3339 (UTC).
+fn rfc3339(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+/// Standard Webhooks headers of message `msg_id` sent at `timestamp` (seconds), signed when
+/// the webhook has a Standard secret.
+fn standard_headers(
+    webhook: &Webhook,
+    msg_id: String,
+    timestamp: i64,
+    body: &str,
+) -> Vec<(&'static str, String)> {
+    let mut headers = vec![
+        ("webhook-id", msg_id.clone()),
+        ("webhook-timestamp", timestamp.to_string()),
+    ];
+    // Secrets are validated when the webhook is saved.
+    if let Ok(secret) = StandardSecret::parse(&webhook.spec.secret) {
+        headers.push(("webhook-signature", secret.sign(&msg_id, timestamp, body)));
+    }
+    headers
+}
+
+/// Headers and body of a payment event: always a Standard Webhooks message (webhooks
+/// subscribe to payment events in that format), `timestamp` the event's.
+fn event_request(
+    webhook: &Webhook,
+    delivery_id: i64,
+    event: &PaymentEvent,
+) -> (Vec<(&'static str, String)>, String) {
+    let timestamp = event.created_at.div_euclid(1000);
+    let data: serde_json::Value = serde_json::from_str(&event.data).unwrap_or_default();
+    let body = serde_json::to_string(&StandardBody {
+        r#type: &event.kind,
+        timestamp: rfc3339(timestamp),
+        data,
+    })
+    .expect("webhook bodies serialize");
+    let headers = standard_headers(webhook, format!("msg_tt{delivery_id}"), timestamp, &body);
+    (headers, body)
 }
 
 /// Headers and body of one POST in the webhook's format.
@@ -437,21 +506,12 @@ fn request(
                 } else {
                     "transaction.created"
                 },
-                timestamp: chrono::DateTime::from_timestamp(timestamp, 0)
-                    .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-                    .unwrap_or_default(),
+                timestamp: rfc3339(timestamp),
                 data: &data,
             })
             .expect("webhook bodies serialize");
-            let msg_id = format!("msg_tt{delivery_id}");
-            let mut headers = vec![
-                ("webhook-id", msg_id.clone()),
-                ("webhook-timestamp", timestamp.to_string()),
-            ];
-            // Secrets are validated when the webhook is saved.
-            if let Ok(secret) = StandardSecret::parse(&webhook.spec.secret) {
-                headers.push(("webhook-signature", secret.sign(&msg_id, timestamp, &body)));
-            }
+            let headers =
+                standard_headers(webhook, format!("msg_tt{delivery_id}"), timestamp, &body);
             (headers, body)
         }
     }

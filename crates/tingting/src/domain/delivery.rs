@@ -42,8 +42,10 @@ pub struct Delivery {
     pub business_id: BusinessId,
     /// The webhook it goes to.
     pub webhook_id: i64,
-    /// The transaction it carries; None for a test ping.
+    /// The transaction it carries; None for a payment event or a test ping.
     pub transaction_id: Option<i64>,
+    /// The payment event it carries.
+    pub event_id: Option<i64>,
     /// Where it stands.
     pub status: DeliveryStatus,
     /// Attempts made so far.

@@ -23,7 +23,7 @@ pub use feed::{
     MailboxSettings, NewFeed, UnparsedText,
 };
 pub use transaction::{IngestOutcome, NewTransaction, Transaction};
-pub use webhook::{Webhook, WebhookFormat, WebhookSpec, WebhookUrl};
+pub use webhook::{Subscriptions, Webhook, WebhookFormat, WebhookSpec, WebhookUrl};
 
 /// Identifier of a business: the tenant every owned row carries.
 pub type BusinessId = i64;

@@ -67,12 +67,18 @@ pub struct PaymentRequest {
     pub business_id: BusinessId,
     /// The account the transfer goes to.
     pub account_id: i64,
+    /// Names it on its public checkout page (unguessable, unlike `id`).
+    pub public_id: String,
     /// The order code the transfer's content carries (unique in the business).
     pub code: String,
     /// Expected amount (VND).
     pub amount: i64,
-    /// What arrived so far (VND).
+    /// How far below `amount` a payment still counts as paid (VND).
+    pub tolerance: i64,
+    /// What arrived in time (VND).
     pub paid_amount: i64,
+    /// What arrived after it expired or was cancelled (VND).
+    pub late_amount: i64,
     /// Stored status.
     pub status: PaymentStatus,
     /// The shop's description ("" when none).
@@ -101,10 +107,45 @@ impl PaymentRequest {
         }
     }
 
-    /// Whether more than the amount arrived.
+    /// Whether more than the amount and its tolerance arrived in time.
     pub fn overpaid(&self) -> bool {
-        self.paid_amount > self.amount
+        self.paid_amount > self.amount.saturating_add(self.tolerance)
     }
+
+    /// Whether what arrived in time pays it.
+    pub fn covered(&self) -> bool {
+        self.paid_amount >= self.amount.saturating_sub(self.tolerance)
+    }
+}
+
+/// Something that happened to a payment request, as its webhooks receive it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentEvent {
+    /// Id.
+    pub id: i64,
+    /// Owning business.
+    pub business_id: BusinessId,
+    /// The request.
+    pub payment_request_id: i64,
+    /// The request's account.
+    pub account_id: i64,
+    /// Its `type`, e.g. `payment_request.paid`.
+    pub kind: String,
+    /// Its `data`, a JSON object (see [`crate::payments::events`]).
+    pub data: String,
+    /// When it was raised (ms).
+    pub created_at: i64,
+}
+
+/// A transfer linked to a payment request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaymentLink {
+    /// The transaction.
+    pub transaction_id: i64,
+    /// Its amount (VND).
+    pub amount: i64,
+    /// It came after the request expired or was cancelled.
+    pub late: bool,
 }
 
 /// A payment request to store.
@@ -114,8 +155,12 @@ pub struct NewPaymentRequest {
     pub account_id: i64,
     /// Its order code (normalized).
     pub code: String,
+    /// Names it on its checkout page ([`new_public_id`]).
+    pub public_id: String,
     /// Expected amount (VND, positive).
     pub amount: i64,
+    /// How far below `amount` a payment still counts as paid (VND, not negative).
+    pub tolerance: i64,
     /// Description.
     pub description: String,
     /// Return URL.
@@ -128,6 +173,12 @@ pub struct NewPaymentRequest {
     pub idempotency_key: Option<String>,
     /// A digest of the request, to tell a retry from a different request under the same key.
     pub request_digest: String,
+}
+
+/// A new public id: 128 random bits, as 32 hex digits.
+pub fn new_public_id() -> String {
+    use rand::Rng;
+    hex::encode(rand::rng().random::<[u8; 16]>())
 }
 
 /// Which requests a listing shows.
@@ -159,9 +210,12 @@ mod tests {
             id: 1,
             business_id: 1,
             account_id: 1,
+            public_id: "p".into(),
             code: "DH1".into(),
             amount: 100,
+            tolerance: 0,
             paid_amount: 0,
+            late_amount: 0,
             status: PaymentStatus::Pending,
             description: String::new(),
             return_url: String::new(),

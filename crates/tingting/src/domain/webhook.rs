@@ -136,6 +136,65 @@ pub struct WebhookSpec {
     pub secret: String,
     /// Restrict to these accounts of the business; None means all accounts.
     pub account_ids: Option<Vec<i64>>,
+    /// What it is sent.
+    pub events: Subscriptions,
+}
+
+/// What a webhook is sent: new transactions (Casso's webhooks), payment request events, or
+/// both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subscriptions {
+    /// Each new transaction (`transaction`).
+    pub transactions: bool,
+    /// Each `payment_request.*` event (`payment_request`).
+    pub payments: bool,
+}
+
+impl Default for Subscriptions {
+    /// Transactions only, as Casso's webhooks.
+    fn default() -> Self {
+        Self {
+            transactions: true,
+            payments: false,
+        }
+    }
+}
+
+impl Subscriptions {
+    /// Parses the API list: `transaction` and/or `payment_request`, at least one.
+    pub fn parse<S: AsRef<str>>(names: &[S]) -> Result<Self, String> {
+        let mut s = Self {
+            transactions: false,
+            payments: false,
+        };
+        for name in names {
+            match name.as_ref().trim() {
+                "transaction" => s.transactions = true,
+                "payment_request" => s.payments = true,
+                other => {
+                    return Err(format!(
+                        "events: {other:?} is not transaction or payment_request"
+                    ))
+                }
+            }
+        }
+        if !s.transactions && !s.payments {
+            return Err("events: name at least one of transaction, payment_request".into());
+        }
+        Ok(s)
+    }
+
+    /// The API list.
+    pub fn names(self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        if self.transactions {
+            names.push("transaction");
+        }
+        if self.payments {
+            names.push("payment_request");
+        }
+        names
+    }
 }
 
 /// A stored webhook.
@@ -160,6 +219,20 @@ pub struct Webhook {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn subscriptions_parse_and_name() {
+        assert_eq!(
+            Subscriptions::parse(&["transaction"]),
+            Ok(Subscriptions::default())
+        );
+        let both = Subscriptions::parse(&["payment_request", "transaction"]).unwrap();
+        assert_eq!(both.names(), ["transaction", "payment_request"]);
+        assert!(Subscriptions::parse::<&str>(&[]).is_err());
+        assert!(Subscriptions::parse(&["payment"])
+            .unwrap_err()
+            .contains("\"payment\""));
+    }
 
     #[test]
     fn urls_must_be_absolute_http() {

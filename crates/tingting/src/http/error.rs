@@ -144,11 +144,15 @@ where
     B::Error: Into<axum::BoxError>,
 {
     let status = response.status();
-    let is_json = response
+    // JSON errors are enveloped already; HTML ones are pages for people (the checkout).
+    let own = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        .is_some_and(|v| {
+            let v = v.as_bytes();
+            v.starts_with(b"application/json") || v.starts_with(b"text/html")
+        });
+    if !(status.is_client_error() || status.is_server_error()) || own {
         return response.map(axum::body::Body::new);
     }
     let message = match status {

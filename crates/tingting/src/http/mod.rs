@@ -51,6 +51,17 @@ pub struct AppState {
     pub polls: Polls,
     /// Longest `/v2/sync` waits for polls and first deliveries before answering.
     pub sync_wait: Duration,
+    /// How payment requests are made.
+    pub payments: PaymentSettings,
+}
+
+/// How payment requests are made (`tingting serve --order-prefix --payment-tolerance`).
+#[derive(Debug, Clone, Default)]
+pub struct PaymentSettings {
+    /// The prefix of generated order codes (`DH` by default).
+    pub prefix: paymatch::Prefix,
+    /// How far below its amount a payment still pays a request, unless the request says (VND).
+    pub tolerance: i64,
 }
 
 impl AppState {
@@ -63,7 +74,14 @@ impl AppState {
             wakeup,
             polls: Polls::default(),
             sync_wait: DEFAULT_SYNC_WAIT,
+            payments: PaymentSettings::default(),
         }
+    }
+
+    /// The same state with other payment request settings.
+    pub fn with_payments(mut self, payments: PaymentSettings) -> Self {
+        self.payments = payments;
+        self
     }
 
     /// The same state with another bound on `/v2/sync`'s wait.
@@ -153,6 +171,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v2/webhooks/{id}/test", post(routes::deliveries::test))
         .route("/v2/webhooks/{id}/replay", post(routes::deliveries::replay))
         .route("/v2/deliveries/{id}/retry", post(routes::deliveries::retry))
+        .route("/pay/{public_id}", get(routes::checkout::page))
+        .route("/pay/{public_id}/events", get(routes::checkout::events))
         .route("/healthz", get(routes::health::healthz))
         .route("/openapi.json", get(openapi::serve))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))

@@ -7,6 +7,7 @@
 mod group_commit;
 mod plan;
 mod postgres;
+mod settle;
 mod sql;
 mod sqlite;
 
@@ -14,7 +15,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::domain::payment::{NewPaymentRequest, PaymentRequest, StatusFilter};
+use crate::domain::payment::{
+    NewPaymentRequest, PaymentEvent, PaymentLink, PaymentRequest, StatusFilter,
+};
 use crate::domain::{
     AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email, Feed,
     IngestOutcome, NewBankAccount, NewFeed, NewTransaction, Principal, Transaction, UnparsedText,
@@ -137,6 +140,8 @@ pub struct Ingested {
     /// The stored fields of new transactions that took in other reports of the same transfer
     /// in the same call (see [`crate::domain::dedup`]), by id: what their webhooks carry.
     pub merged: Vec<(i64, NewTransaction)>,
+    /// Deliveries of payment events the new transactions raised (left to the outbox).
+    pub payment_events: u64,
 }
 
 /// The outcome of one delivery attempt, as the worker records it.
@@ -417,13 +422,39 @@ pub trait Store: Send + Sync + 'static {
         query: &PaymentQuery,
     ) -> StoreResult<(Vec<PaymentRequest>, i64)>;
 
-    /// Cancels an open payment request; None when there is none (or it is paid or cancelled).
+    /// Cancels an open payment request and raises its `payment_request.cancelled` event; None
+    /// when there is none (or it is paid or cancelled).
     async fn cancel_payment_request(
         &self,
         business_id: BusinessId,
         id: i64,
         now: i64,
     ) -> StoreResult<Option<PaymentRequest>>;
+
+    /// The payment request a checkout page names (its public id is the only key needed).
+    async fn payment_request_by_public_id(
+        &self,
+        public_id: &str,
+    ) -> StoreResult<Option<PaymentRequest>>;
+
+    /// The transfers linked to a payment request, oldest first.
+    async fn list_payment_links(
+        &self,
+        business_id: BusinessId,
+        payment_request_id: i64,
+    ) -> StoreResult<Vec<PaymentLink>>;
+
+    /// Payment events of the business by id (those that exist).
+    async fn get_payment_events(
+        &self,
+        business_id: BusinessId,
+        ids: &[i64],
+    ) -> StoreResult<Vec<PaymentEvent>>;
+
+    /// Raises `payment_request.expired` for up to `limit` open requests (of any business)
+    /// past their expiry at `now` that have not had it; returns how many were expired and how
+    /// many deliveries were enqueued.
+    async fn expire_payment_requests(&self, now: i64, limit: i64) -> StoreResult<(u64, u64)>;
 
     /// Registers a webhook. Its account ids must belong to the business (callers resolve them).
     async fn create_webhook(

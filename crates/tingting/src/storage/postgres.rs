@@ -5,6 +5,7 @@ use std::time::Duration;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres, Transaction as SqlxTransaction};
 
+use super::settle::impl_settle;
 use super::sql::{self, impl_store};
 use super::{SortOrder, StoreError, StoreResult, TransactionPage, TransactionQuery};
 use crate::domain::time::{day_start_ms, now_ms};
@@ -43,3 +44,4 @@ impl PgStore {
 }
 
 impl_store!(PgStore, super::Backend::Postgres, Postgres);
+impl_settle!(PgStore, super::Backend::Postgres, Postgres);

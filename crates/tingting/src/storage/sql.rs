@@ -486,16 +486,48 @@ pub(super) const ENQUEUE_DELIVERIES_HEAD: &str =
 /// Which webhooks a transaction matches: enabled, `income_only` honoured, account selection;
 /// followed by [`DELIVERY_COLUMNS`].
 pub(super) const ENQUEUE_DELIVERIES_TAIL: &str = ") AND w.enabled = 1 \
-    AND (w.income_only = 0 OR t.amount > 0) \
+    AND w.transaction_events = 1 AND (w.income_only = 0 OR t.amount > 0) \
     AND (w.all_accounts = 1 OR EXISTS (SELECT 1 FROM webhook_accounts wa \
         WHERE wa.business_id = t.business_id AND wa.webhook_id = w.id AND wa.account_id = t.account_id)) \
     ORDER BY t.id, w.id RETURNING ";
 
+/// Enqueues payment events: a pending delivery for every enabled webhook of business `$1`
+/// subscribed to payment events whose account selection takes the event's account, for the
+/// events with ids `$3..` (see [`enqueue_events_sql`]); `$2` is now.
+pub(super) fn enqueue_events_sql(n: usize) -> String {
+    let ids: Vec<String> = (3..n + 3).map(|i| format!("${i}")).collect();
+    format!(
+        "INSERT INTO deliveries (business_id, webhook_id, transaction_id, event_id, status, \
+         attempts, next_attempt_at, lease_until, last_error, response_excerpt, created_at, \
+         updated_at) SELECT e.business_id, w.id, NULL, e.id, 'pending', 0, $2, NULL, '', '', $2, $2 \
+         FROM payment_events e JOIN webhooks w ON w.business_id = e.business_id \
+         WHERE e.business_id = $1 AND e.id IN ({}) AND w.enabled = 1 AND w.payment_events = 1 \
+         AND (w.all_accounts = 1 OR EXISTS (SELECT 1 FROM webhook_accounts wa \
+             WHERE wa.business_id = e.business_id AND wa.webhook_id = w.id AND wa.account_id = e.account_id)) \
+         ORDER BY e.id, w.id",
+        ids.join(", ")
+    )
+}
+
+/// Replays the payment events of business `$1` raised in `[$3, $4)` to webhook `$2`, if it
+/// subscribes to them; `$5` is now.
+pub(super) const REPLAY_EVENTS: &str = "INSERT INTO deliveries (business_id, webhook_id, \
+    transaction_id, event_id, status, attempts, next_attempt_at, last_error, response_excerpt, \
+    created_at, updated_at) SELECT e.business_id, w.id, NULL, e.id, 'pending', 0, $5, '', '', $5, $5 \
+    FROM payment_events e JOIN webhooks w ON w.business_id = e.business_id \
+    WHERE e.business_id = $1 AND w.id = $2 AND e.created_at >= $3 AND e.created_at < $4 \
+    AND w.payment_events = 1 \
+    AND (w.all_accounts = 1 OR EXISTS (SELECT 1 FROM webhook_accounts wa \
+        WHERE wa.business_id = e.business_id AND wa.webhook_id = w.id AND wa.account_id = e.account_id)) \
+    ORDER BY e.id";
+
 pub(super) const WEBHOOK_COLUMNS: &str =
     "id, business_id, url, secure_token, income_only, format, \
-    secret, all_accounts, enabled, disabled_reason, failing_since, created_at";
+    secret, all_accounts, enabled, disabled_reason, failing_since, created_at, \
+    transaction_events, payment_events";
 
-pub(super) const DELIVERY_COLUMNS: &str = "id, business_id, webhook_id, transaction_id, status, \
+pub(super) const DELIVERY_COLUMNS: &str =
+    "id, business_id, webhook_id, transaction_id, event_id, status, \
     attempts, next_attempt_at, last_http_status, last_error, last_latency_ms, response_excerpt, \
     created_at, delivered_at";
 
@@ -519,6 +551,8 @@ pub(super) struct WebhookRow {
     disabled_reason: String,
     failing_since: Option<i64>,
     created_at: i64,
+    transaction_events: i64,
+    payment_events: i64,
 }
 
 impl WebhookRow {
@@ -547,6 +581,10 @@ impl WebhookRow {
                 format,
                 secret: self.secret,
                 account_ids,
+                events: crate::domain::Subscriptions {
+                    transactions: self.transaction_events != 0,
+                    payments: self.payment_events != 0,
+                },
             },
             enabled: self.enabled != 0,
             disabled_reason: self.disabled_reason,
@@ -563,6 +601,7 @@ pub(super) struct DeliveryRow {
     business_id: i64,
     webhook_id: i64,
     transaction_id: Option<i64>,
+    event_id: Option<i64>,
     status: String,
     attempts: i64,
     next_attempt_at: i64,
@@ -581,6 +620,7 @@ impl From<DeliveryRow> for Delivery {
             business_id: r.business_id,
             webhook_id: r.webhook_id,
             transaction_id: r.transaction_id,
+            event_id: r.event_id,
             status: DeliveryStatus::from_db(&r.status),
             attempts: r.attempts,
             next_attempt_at: r.next_attempt_at,
@@ -660,7 +700,7 @@ pub(super) const REPLAY_DELIVERIES: &str = "INSERT INTO deliveries (business_id,
     updated_at) SELECT t.business_id, w.id, t.id, 'pending', 0, $5, '', '', $5, $5 \
     FROM transactions t JOIN webhooks w ON w.business_id = t.business_id \
     WHERE t.business_id = $1 AND w.id = $2 AND t.booked_at >= $3 AND t.booked_at < $4 \
-    AND (w.income_only = 0 OR t.amount > 0) \
+    AND w.transaction_events = 1 AND (w.income_only = 0 OR t.amount > 0) \
     AND (w.all_accounts = 1 OR EXISTS (SELECT 1 FROM webhook_accounts wa \
         WHERE wa.business_id = t.business_id AND wa.webhook_id = w.id AND wa.account_id = t.account_id)) \
     ORDER BY t.booked_at, t.id";
@@ -690,8 +730,9 @@ impl DayTotals {
 }
 
 /// Columns of `payment_requests` in the order [`PaymentRow`] reads them.
-pub(super) const PAYMENT_COLUMNS: &str = "id, business_id, account_id, code, amount, paid_amount, \
-    status, description, return_url, metadata, expires_at, paid_at, cancelled_at, created_at";
+pub(super) const PAYMENT_COLUMNS: &str = "id, business_id, account_id, public_id, code, amount, \
+    tolerance, paid_amount, late_amount, status, description, return_url, metadata, expires_at, \
+    paid_at, cancelled_at, created_at";
 
 /// A `payment_requests` row.
 #[derive(sqlx::FromRow)]
@@ -699,9 +740,12 @@ pub(super) struct PaymentRow {
     id: i64,
     business_id: i64,
     account_id: i64,
+    public_id: Option<String>,
     code: String,
     amount: i64,
+    tolerance: i64,
     paid_amount: i64,
+    late_amount: i64,
     status: String,
     description: String,
     return_url: String,
@@ -725,9 +769,12 @@ impl TryFrom<PaymentRow> for PaymentRequest {
             id: r.id,
             business_id: r.business_id,
             account_id: r.account_id,
+            public_id: r.public_id.unwrap_or_default(),
             code: r.code,
             amount: r.amount,
+            tolerance: r.tolerance,
             paid_amount: r.paid_amount,
+            late_amount: r.late_amount,
             status,
             description: r.description,
             return_url: r.return_url,
@@ -1470,6 +1517,9 @@ macro_rules! impl_store {
                 let mut days: BTreeMap<(BusinessId, i64, i64), sql::DayTotals> = BTreeMap::new();
                 let mut balances: BTreeMap<(BusinessId, i64), (i64, i64)> = BTreeMap::new();
                 let mut aliases: Vec<(BusinessId, i64, &str, i64)> = Vec::new();
+                // Credits to match to payment requests, per account: new transactions and
+                // those a report enriched (a longer memo may now name an order).
+                let mut credits: BTreeMap<(BusinessId, i64), Vec<$crate::payments::matching::Credit<'_>>> = BTreeMap::new();
                 for (business_id, account_id, positions, plan) in &plans {
                     // A new transaction not inserted was stored before under its own key (outside
                     // the candidates' window): it is that one.
@@ -1511,11 +1561,19 @@ macro_rules! impl_store {
                         };
                         outcomes[i].push(outcome);
                     }
-                    for ((reported, _), &(_, fresh)) in plan.new.iter().zip(&new_ids) {
+                    let account_credits = credits.entry((*business_id, *account_id)).or_default();
+                    use $crate::payments::matching::Credit;
+                    for c in plan.candidates.iter().filter(|c| c.changed && c.reported.fields.amount > 0) {
+                        account_credits.push(Credit::of(c.id, &c.reported.fields));
+                    }
+                    for ((reported, _), &(id, fresh)) in plan.new.iter().zip(&new_ids) {
                         if !fresh {
                             continue;
                         }
                         let t = &reported.fields;
+                        if t.amount > 0 {
+                            account_credits.push(Credit::of(id, t));
+                        }
                         days.entry((*business_id, *account_id, vn_day(t.booked_at))).or_default().count_in(t.amount);
                         if let Some(balance) = t.running_balance {
                             let newest = balances.entry((*business_id, *account_id)).or_insert((t.booked_at, balance));
@@ -1614,6 +1672,14 @@ macro_rules! impl_store {
                         }
                     }
                 }
+                // Payment requests paid by the credits; their events wake the worker.
+                let mut payment_events = vec![0; requests.len()];
+                for ((business_id, account_id), mut account_credits) in credits {
+                    let enqueued = Self::settle(&mut tx, business_id, account_id, &mut account_credits, now).await?;
+                    if let Some(i) = requests.iter().position(|r| r.business_id == business_id && r.account_id == account_id) {
+                        payment_events[i] += enqueued;
+                    }
+                }
                 for ((business_id, account_id), (booked_at, balance)) in &balances {
                     sqlx::query(sql::UPDATE_BALANCE)
                         .bind(*balance)
@@ -1629,7 +1695,8 @@ macro_rules! impl_store {
                     .into_iter()
                     .zip(deliveries)
                     .zip(merged)
-                    .map(|((outcomes, deliveries), merged)| $crate::storage::Ingested { outcomes, deliveries, merged })
+                    .zip(payment_events)
+                    .map(|(((outcomes, deliveries), merged), payment_events)| $crate::storage::Ingested { outcomes, deliveries, merged, payment_events })
                     .collect())
             }
 
@@ -1642,8 +1709,8 @@ macro_rules! impl_store {
                 let inserted: Option<sql::PaymentRow> = sqlx::query_as(&format!(
                     "INSERT INTO payment_requests (business_id, account_id, code, amount, paid_amount, \
                      status, description, return_url, metadata, idempotency_key, request_digest, \
-                     expires_at, created_at) \
-                     SELECT $1, a.id, $3, $4, 0, 'pending', $5, $6, $7, $8, $9, $10, $11 \
+                     expires_at, created_at, public_id, tolerance) \
+                     SELECT $1, a.id, $3, $4, 0, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13 \
                      FROM bank_accounts a WHERE a.business_id = $1 AND a.id = $2 \
                      ON CONFLICT (business_id, idempotency_key) DO NOTHING RETURNING {}",
                     sql::PAYMENT_COLUMNS
@@ -1659,6 +1726,8 @@ macro_rules! impl_store {
                 .bind(&new.request_digest)
                 .bind(new.expires_at)
                 .bind(now)
+                .bind(&new.public_id)
+                .bind(new.tolerance)
                 .fetch_optional(self.write_pool())
                 .await
                 .map_err(|e| sql::conflict_or(e, || format!("the order code {} is already used", new.code)))?;
@@ -1756,6 +1825,8 @@ macro_rules! impl_store {
                 id: i64,
                 now: i64,
             ) -> StoreResult<Option<$crate::domain::payment::PaymentRequest>> {
+                use $crate::payments::matching::EventKind;
+                let mut tx = self.begin_write().await?;
                 let row: Option<sql::PaymentRow> = sqlx::query_as(&format!(
                     "UPDATE payment_requests SET status = 'cancelled', cancelled_at = $3 \
                      WHERE business_id = $1 AND id = $2 AND status IN ('pending', 'underpaid') \
@@ -1765,10 +1836,125 @@ macro_rules! impl_store {
                 .bind(business_id)
                 .bind(id)
                 .bind(now)
-                .fetch_optional(self.write_pool())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                let Some(row) = row else { return Ok(None) };
+                let cancelled: $crate::domain::payment::PaymentRequest = row.try_into()?;
+                let event = $crate::storage::settle::NewEvent {
+                    request_id: cancelled.id,
+                    account_id: cancelled.account_id,
+                    kind: EventKind::Cancelled,
+                    data: $crate::payments::events::render(&cancelled, None, now),
+                };
+                Self::raise(&mut tx, business_id, &[event], now).await?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(Some(cancelled))
+            }
+
+            async fn payment_request_by_public_id(
+                &self,
+                public_id: &str,
+            ) -> StoreResult<Option<$crate::domain::payment::PaymentRequest>> {
+                let row: Option<sql::PaymentRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM payment_requests WHERE public_id = $1",
+                    sql::PAYMENT_COLUMNS
+                ))
+                .bind(public_id)
+                .fetch_optional(&self.pool)
                 .await
                 .map_err(StoreError::from_sqlx)?;
                 row.map(TryInto::try_into).transpose()
+            }
+
+            async fn list_payment_links(
+                &self,
+                business_id: BusinessId,
+                payment_request_id: i64,
+            ) -> StoreResult<Vec<$crate::domain::payment::PaymentLink>> {
+                let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+                    "SELECT transaction_id, amount, late FROM payment_links \
+                     WHERE business_id = $1 AND payment_request_id = $2 ORDER BY created_at, transaction_id",
+                )
+                .bind(business_id)
+                .bind(payment_request_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(transaction_id, amount, late)| $crate::domain::payment::PaymentLink {
+                        transaction_id,
+                        amount,
+                        late: late != 0,
+                    })
+                    .collect())
+            }
+
+            async fn get_payment_events(
+                &self,
+                business_id: BusinessId,
+                ids: &[i64],
+            ) -> StoreResult<Vec<$crate::domain::payment::PaymentEvent>> {
+                let mut events = Vec::with_capacity(ids.len());
+                for chunk in ids.chunks(sql::INSERT_CHUNK) {
+                    let mut qb = sqlx::QueryBuilder::new(format!(
+                        "SELECT {} FROM payment_events WHERE business_id = ",
+                        $crate::storage::settle::EVENT_COLUMNS
+                    ));
+                    qb.push_bind(business_id).push(" AND id IN (");
+                    let mut list = qb.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    qb.push(")");
+                    let rows: Vec<$crate::storage::settle::EventRow> = qb
+                        .build_query_as()
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                    events.extend(rows.into_iter().map(Into::into));
+                }
+                Ok(events)
+            }
+
+            async fn expire_payment_requests(&self, now: i64, limit: i64) -> StoreResult<(u64, u64)> {
+                use $crate::payments::matching::EventKind;
+                let mut tx = self.begin_write().await?;
+                let lock = if self.backend() == $crate::storage::Backend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
+                let rows: Vec<sql::PaymentRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM payment_requests WHERE expiry_notified = 0 \
+                     AND status IN ('pending', 'underpaid') AND expires_at <= $1 \
+                     ORDER BY expires_at, id LIMIT $2{lock}",
+                    sql::PAYMENT_COLUMNS
+                ))
+                .bind(now)
+                .bind(limit)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                let expired = rows
+                    .into_iter()
+                    .map(TryInto::try_into)
+                    .collect::<StoreResult<Vec<$crate::domain::payment::PaymentRequest>>>()?;
+                let mut enqueued = 0;
+                for r in &expired {
+                    sqlx::query("UPDATE payment_requests SET expiry_notified = 1 WHERE business_id = $1 AND id = $2")
+                        .bind(r.business_id)
+                        .bind(r.id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                    let event = $crate::storage::settle::NewEvent {
+                        request_id: r.id,
+                        account_id: r.account_id,
+                        kind: EventKind::Expired,
+                        data: $crate::payments::events::render(r, None, now),
+                    };
+                    enqueued += Self::raise(&mut tx, r.business_id, &[event], now).await?;
+                }
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok((expired.len() as u64, enqueued))
             }
 
             async fn create_webhook(&self, business_id: BusinessId, spec: &WebhookSpec) -> StoreResult<Webhook> {
@@ -1776,8 +1962,9 @@ macro_rules! impl_store {
                 let mut tx = self.begin_write().await?;
                 let row: sql::WebhookRow = sqlx::query_as(&format!(
                     "INSERT INTO webhooks (business_id, url, secure_token, income_only, format, secret, \
-                     all_accounts, enabled, disabled_reason, failing_since, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, 1, '', NULL, $8, $8) RETURNING {}",
+                     all_accounts, enabled, disabled_reason, failing_since, created_at, updated_at, \
+                     transaction_events, payment_events) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, 1, '', NULL, $8, $8, $9, $10) RETURNING {}",
                     sql::WEBHOOK_COLUMNS
                 ))
                 .bind(business_id)
@@ -1788,6 +1975,8 @@ macro_rules! impl_store {
                 .bind(&spec.secret)
                 .bind(i64::from(spec.account_ids.is_none()))
                 .bind(now)
+                .bind(i64::from(spec.events.transactions))
+                .bind(i64::from(spec.events.payments))
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(StoreError::from_sqlx)?;
@@ -1847,7 +2036,8 @@ macro_rules! impl_store {
                 let row: Option<sql::WebhookRow> = sqlx::query_as(&format!(
                     "UPDATE webhooks SET url = $1, secure_token = $2, income_only = $3, format = $4, \
                      secret = $5, all_accounts = $6, enabled = 1, disabled_reason = '', \
-                     failing_since = NULL, updated_at = $7 \
+                     failing_since = NULL, updated_at = $7, transaction_events = $10, \
+                     payment_events = $11 \
                      WHERE business_id = $8 AND id = $9 RETURNING {}",
                     sql::WEBHOOK_COLUMNS
                 ))
@@ -1860,6 +2050,8 @@ macro_rules! impl_store {
                 .bind(now_ms())
                 .bind(business_id)
                 .bind(id)
+                .bind(i64::from(spec.events.transactions))
+                .bind(i64::from(spec.events.payments))
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(StoreError::from_sqlx)?;
@@ -2081,13 +2273,22 @@ macro_rules! impl_store {
                 to: i64,
                 now: i64,
             ) -> StoreResult<u64> {
-                let query = sqlx::query(sql::REPLAY_DELIVERIES)
-                    .bind(business_id)
-                    .bind(webhook_id)
-                    .bind(from)
-                    .bind(to)
-                    .bind(now);
-                self.write_one(query).await
+                let mut tx = self.begin_write().await?;
+                let mut replayed = 0;
+                for statement in [sql::REPLAY_DELIVERIES, sql::REPLAY_EVENTS] {
+                    replayed += sqlx::query(statement)
+                        .bind(business_id)
+                        .bind(webhook_id)
+                        .bind(from)
+                        .bind(to)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(StoreError::from_sqlx)?
+                        .rows_affected();
+                }
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(replayed)
             }
 
             async fn list_transactions(

@@ -247,6 +247,14 @@ impl TestServer {
                 let _ = stopped.wait_for(|s| *s).await;
             }));
         }
+        let mut until_stopped = stopped.clone();
+        tokio::spawn(tingting::payments::expiry::run(
+            store.clone(),
+            wakeup.clone(),
+            async move {
+                let _ = until_stopped.wait_for(|s| *s).await;
+            },
+        ));
         let state = AppState::new(store.clone(), BankDirectory::builtin(), wakeup);
         let mut until_stopped = stopped.clone();
         tokio::spawn(state.scheduler().run(async move {
@@ -521,10 +529,10 @@ impl Drop for ServeProcess {
     }
 }
 
-/// A webhook receiver on loopback that keeps every body it gets.
+/// A webhook receiver on loopback that keeps every request it gets.
 pub struct Receiver {
     pub url: String,
-    bodies: Arc<Mutex<Vec<Value>>>,
+    received: Arc<Mutex<Vec<(axum::http::HeaderMap, String)>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -539,16 +547,14 @@ impl Receiver {
     pub async fn start() -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/hook", listener.local_addr().unwrap());
-        let bodies = Arc::new(Mutex::new(Vec::new()));
-        let kept = bodies.clone();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let kept = received.clone();
         let app = axum::Router::new().route(
             "/hook",
-            axum::routing::post(move |body: String| {
+            axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
                 let kept = kept.clone();
                 async move {
-                    kept.lock()
-                        .unwrap()
-                        .push(serde_json::from_str(&body).unwrap());
+                    kept.lock().unwrap().push((headers, body));
                     "ok"
                 }
             }),
@@ -556,11 +562,23 @@ impl Receiver {
         let task = tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
-        Self { url, bodies, task }
+        Self {
+            url,
+            received,
+            task,
+        }
+    }
+
+    /// The requests received so far, in order: headers and raw body.
+    pub fn requests(&self) -> Vec<(axum::http::HeaderMap, String)> {
+        self.received.lock().unwrap().clone()
     }
 
     /// The bodies received so far, in order.
     pub fn bodies(&self) -> Vec<Value> {
-        self.bodies.lock().unwrap().clone()
+        self.requests()
+            .iter()
+            .map(|(_, body)| serde_json::from_str(body).expect("JSON webhook body"))
+            .collect()
     }
 }

@@ -25,8 +25,10 @@ pub struct DeliveryView {
     pub id: i64,
     /// The webhook.
     pub webhook_id: i64,
-    /// The transaction (0 for a test ping).
+    /// The transaction (0 for a payment event or a test ping).
     pub transaction_id: i64,
+    /// The payment event it carries, if it carries one.
+    pub event_id: Option<i64>,
     /// `pending`, `succeeded` or `failed`.
     pub status: &'static str,
     /// Attempts made.
@@ -53,6 +55,7 @@ impl From<Delivery> for DeliveryView {
             id: d.id,
             webhook_id: d.webhook_id,
             transaction_id: d.transaction_id.unwrap_or(0),
+            event_id: d.event_id,
             status: d.status.as_str(),
             attempts: d.attempts,
             last_http_status: d.last_http_status,

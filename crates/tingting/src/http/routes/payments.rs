@@ -11,8 +11,8 @@ use utoipa::ToSchema;
 
 use super::accounts::find;
 use crate::domain::payment::{
-    NewPaymentRequest, PaymentRequest, StatusFilter, DEFAULT_EXPIRY_S, MAX_DESCRIPTION,
-    MAX_EXPIRY_S, MAX_METADATA, MAX_RETURN_URL, MIN_EXPIRY_S,
+    new_public_id, NewPaymentRequest, PaymentRequest, StatusFilter, DEFAULT_EXPIRY_S,
+    MAX_DESCRIPTION, MAX_EXPIRY_S, MAX_METADATA, MAX_RETURN_URL, MIN_EXPIRY_S,
 };
 use crate::domain::time::{day_start_ms, now_ms, render_vn, vn_today, DAY_MS};
 use crate::domain::BankAccount;
@@ -41,9 +41,14 @@ pub struct CreatePayment {
     pub amount: i64,
     /// The order code the transfer's content must carry (letters and digits; spaces, `-`,
     /// `_`, `.` are dropped; upper-cased), unique in the business. Generated when absent:
-    /// `DH` and eight characters without look-alikes, e.g. `DH7KQ3M9XA`.
+    /// the server's prefix (`DH` unless `--order-prefix` says) and eight characters without
+    /// look-alikes, e.g. `DH7KQ3M9XA`.
     #[serde(default)]
     pub order_code: Option<String>,
+    /// How far below `amount` a payment still pays it (VND); the server's
+    /// `--payment-tolerance` (0 unless set) when absent.
+    #[serde(default)]
+    pub tolerance: Option<i64>,
     /// The shop's description.
     #[serde(default)]
     pub description: Option<String>,
@@ -71,11 +76,15 @@ pub struct PaymentView {
     pub account_id: i64,
     /// Expected amount (VND).
     pub amount: i64,
-    /// What arrived so far (VND).
+    /// How far below `amount` a payment still pays it (VND).
+    pub tolerance: i64,
+    /// What arrived in time (VND).
     pub paid_amount: i64,
+    /// What arrived after it expired or was cancelled (VND): late payments, linked and kept.
+    pub late_amount: i64,
     /// `pending`, `underpaid`, `paid`, `expired` or `cancelled`.
     pub status: &'static str,
-    /// More than the amount arrived.
+    /// More than the amount and its tolerance arrived.
     pub overpaid: bool,
     /// The shop's description.
     pub description: String,
@@ -88,6 +97,11 @@ pub struct PaymentView {
     pub vietqr: String,
     /// Its image (PNG; `&format=svg` for SVG), with the API key.
     pub qr_url: String,
+    /// The hosted checkout page to send the customer to (public: its id is unguessable).
+    pub checkout_url: String,
+    /// The transfers linked to it (only when one request is shown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<Vec<LinkView>>,
     /// When it stops accepting payment, Vietnam time.
     pub expires_at: String,
     /// When it was paid, Vietnam time.
@@ -106,7 +120,9 @@ impl PaymentView {
             code: r.code.clone(),
             account_id: r.account_id,
             amount: r.amount,
+            tolerance: r.tolerance,
             paid_amount: r.paid_amount,
+            late_amount: r.late_amount,
             status: r.status_at(now),
             overpaid: r.overpaid(),
             description: r.description.clone(),
@@ -117,12 +133,43 @@ impl PaymentView {
                 "/v2/accounts/{}/qr?amount={}&memo={}",
                 r.account_id, r.amount, r.code
             ),
+            checkout_url: format!("/pay/{}", r.public_id),
+            transactions: None,
             expires_at: render_vn(r.expires_at),
             paid_at: r.paid_at.map(render_vn),
             cancelled_at: r.cancelled_at.map(render_vn),
             created_at: render_vn(r.created_at),
         }
     }
+}
+
+/// A transfer linked to a payment request.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkView {
+    /// The transaction id.
+    pub id: i64,
+    /// Its amount (VND).
+    pub amount: i64,
+    /// It came after the request expired or was cancelled.
+    pub late: bool,
+}
+
+/// The view of one request with its linked transfers.
+async fn full_view(state: &AppState, r: &PaymentRequest) -> Result<PaymentView, ApiError> {
+    let mut view = view(state, r).await?;
+    let links = state.store.list_payment_links(r.business_id, r.id).await?;
+    view.transactions = Some(
+        links
+            .into_iter()
+            .map(|l| LinkView {
+                id: l.transaction_id,
+                amount: l.amount,
+                late: l.late,
+            })
+            .collect(),
+    );
+    Ok(view)
 }
 
 /// The view of a stored request of `account`, with its VietQR payload.
@@ -176,6 +223,13 @@ fn check(req: &CreatePayment) -> Result<(i64, String, String, String), ApiError>
             "expiresInSeconds: must be from 60 seconds to 30 days",
         ));
     }
+    if let Some(t) = req.tolerance {
+        if !(0..req.amount).contains(&t) {
+            return Err(ApiError::bad_request(
+                "tolerance: must be from 0 to less than the amount",
+            ));
+        }
+    }
     Ok((expires_in, description, return_url, metadata))
 }
 
@@ -221,11 +275,16 @@ pub async fn create(
     let (stored, _) = loop {
         let code = given
             .clone()
-            .unwrap_or_else(|| paymatch::generate(&paymatch::Prefix::default(), &mut rand::rng()));
+            .unwrap_or_else(|| paymatch::generate(&state.payments.prefix, &mut rand::rng()));
         let new = NewPaymentRequest {
             account_id: req.account_id,
             code: code.as_str().to_string(),
+            public_id: new_public_id(),
             amount: req.amount,
+            tolerance: req
+                .tolerance
+                .unwrap_or(state.payments.tolerance)
+                .clamp(0, req.amount - 1),
             description: description.clone(),
             return_url: return_url.clone(),
             metadata: metadata.clone(),
@@ -248,7 +307,7 @@ pub async fn create(
             other => break other?,
         }
     };
-    Ok(success(view(&state, &stored).await?))
+    Ok(success(full_view(&state, &stored).await?))
 }
 
 /// One payment request (**ours**).
@@ -266,7 +325,7 @@ pub async fn get(
         .get_payment_request(who.business_id, id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("Payment request {id} not found")))?;
-    Ok(success(view(&state, &r).await?))
+    Ok(success(full_view(&state, &r).await?))
 }
 
 /// Filters and paging of the payment request listing.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::domain::webhook::MAX_TOKEN_LEN;
-use crate::domain::{BankAccount, Webhook, WebhookFormat, WebhookSpec, WebhookUrl};
+use crate::domain::{BankAccount, Subscriptions, Webhook, WebhookFormat, WebhookSpec, WebhookUrl};
 use crate::http::error::{success, ApiError, Envelope};
 use crate::http::extract::{Auth, Id, Json};
 use crate::http::AppState;
@@ -71,6 +71,10 @@ pub struct WebhookRequest {
     /// **ours**: signing secret of the signed formats; generated (and returned once) if absent.
     #[serde(default)]
     pub secret: Option<String>,
+    /// **ours**: what it is sent: `transaction` (each new transaction, the default) and/or
+    /// `payment_request` (each `payment_request.*` event; needs the `standard` format).
+    #[serde(default)]
+    pub events: Option<Vec<String>>,
 }
 
 /// A webhook as Casso shows it, followed by our extensions.
@@ -94,6 +98,8 @@ pub struct WebhookView {
     pub enabled: bool,
     /// **ours**: why it was disabled.
     pub disabled_reason: String,
+    /// **ours**: what it is sent: `transaction`, `payment_request`.
+    pub events: Vec<&'static str>,
     /// **ours**: the signing secret, only in the answer that generated it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -117,6 +123,7 @@ impl WebhookView {
             bank_accounts,
             enabled: w.enabled,
             disabled_reason: w.disabled_reason,
+            events: w.spec.events.names(),
             secret: generated_secret.then_some(w.spec.secret),
         }
     }
@@ -183,6 +190,16 @@ fn spec_from(
                 })
         })
         .transpose()?;
+    let events = match &req.events {
+        None => Subscriptions::default(),
+        Some(names) => Subscriptions::parse(names).map_err(ApiError::bad_request)?,
+    };
+    if events.payments && format != WebhookFormat::Standard {
+        return Err(ApiError::bad_request(
+            "events: payment_request events are sent in the Standard Webhooks format; \
+             set format to standard",
+        ));
+    }
     let (secret, generated) = match req.secret {
         Some(_) if !format.is_signed() => {
             return Err(ApiError::bad_request(
@@ -207,6 +224,7 @@ fn spec_from(
             format,
             secret,
             account_ids,
+            events,
         },
         generated,
     ))

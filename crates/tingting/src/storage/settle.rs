@@ -2,15 +2,21 @@
 //! rules are [`crate::payments::matching`]'s; this is the SQL around them, shared by both
 //! backends through [`impl_settle!`].
 
-/// Columns of the lookup of an account's requests a credit may pay (by expiry, see
-/// [`crate::payments::matching::LATE_WINDOW_MS`]); `FOR UPDATE` follows on PostgreSQL, so that
-/// a cancellation cannot slip between the match and its update.
-pub(super) fn matchable_requests_sql(lock: bool) -> String {
+/// Credits whose requests are looked up by one query.
+pub(super) const CREDITS_PER_LOOKUP: usize = 100;
+
+/// The lookup of an account's requests that credits may pay: by expiry (see
+/// [`crate::payments::matching::LATE_WINDOW_MS`]), and whose code's first seven characters
+/// appear in `$4`, the credits' comparable descriptions joined by `|` (every code a description
+/// contains, whole or cut short, passes; the matching rules then decide). `FOR UPDATE` follows
+/// on PostgreSQL, so that a cancellation cannot slip between the match and its update.
+pub(super) fn matchable_requests_sql(postgres: bool) -> String {
     format!(
         "SELECT {} FROM payment_requests WHERE business_id = $1 AND account_id = $2 \
-         AND expires_at > $3 ORDER BY id{}",
+         AND expires_at > $3 AND {}($4, substr(code, 1, 7)) > 0 ORDER BY id{}",
         super::sql::PAYMENT_COLUMNS,
-        if lock { " FOR UPDATE" } else { "" }
+        if postgres { "strpos" } else { "instr" },
+        if postgres { " FOR UPDATE" } else { "" }
     )
 }
 
@@ -76,22 +82,30 @@ macro_rules! impl_settle {
                 let Some(earliest) = credits.iter().map(|c| c.booked_at).min() else {
                     return Ok(0);
                 };
-                let lock = $backend == $crate::storage::Backend::Postgres;
-                let rows: Vec<$crate::storage::sql::PaymentRow> =
-                    sqlx::query_as(&settle::matchable_requests_sql(lock))
+                let postgres = $backend == $crate::storage::Backend::Postgres;
+                let lookup = settle::matchable_requests_sql(postgres);
+                let mut found = std::collections::BTreeMap::new();
+                for chunk in credits.chunks(settle::CREDITS_PER_LOOKUP) {
+                    let haystack: Vec<String> =
+                        chunk.iter().map(|c| paymatch::comparable(c.description)).collect();
+                    let rows: Vec<$crate::storage::sql::PaymentRow> = sqlx::query_as(&lookup)
                         .bind(business_id)
                         .bind(account_id)
                         .bind(earliest.saturating_sub(LATE_WINDOW_MS))
+                        .bind(haystack.join("|"))
                         .fetch_all(&mut **tx)
                         .await
                         .map_err(StoreError::from_sqlx)?;
-                if rows.is_empty() {
+                    for row in rows {
+                        let r: $crate::domain::payment::PaymentRequest = row.try_into()?;
+                        found.insert(r.id, r);
+                    }
+                }
+                if found.is_empty() {
                     return Ok(0);
                 }
-                let mut requests = rows
-                    .into_iter()
-                    .map(TryInto::try_into)
-                    .collect::<Result<Vec<$crate::domain::payment::PaymentRequest>, _>>()?;
+                let mut requests: Vec<$crate::domain::payment::PaymentRequest> =
+                    found.into_values().collect();
                 // An enriched transaction may have paid already.
                 let mut qb = sqlx::QueryBuilder::new(
                     "SELECT transaction_id FROM payment_links WHERE business_id = ",

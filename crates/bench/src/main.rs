@@ -107,6 +107,11 @@ struct WebhookArgs {
     /// Worker threads of the load generator's runtime (it also runs the receiver).
     #[arg(long, default_value_t = 1)]
     client_threads: usize,
+    /// Pay a payment request with each transaction: one is created per transaction before
+    /// each step, its order code goes in the memo, and the time measured is to its
+    /// `payment_request.paid` webhook (a second receiver, subscribed to payment events).
+    #[arg(long)]
+    payments: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -552,7 +557,20 @@ fn run_webhooks(args: &WebhookArgs, binary: &Path, dir: &Path) -> anyhow::Result
         &api_key,
         &receiver,
         &args.format,
+        false,
     ))?;
+    // With payments, the payment events' receiver is the one timed.
+    let paid = if args.payments {
+        let paid = runtime.block_on(webhooks::Receiver::start())?;
+        let id = runtime.block_on(webhooks::register_webhook(
+            &base_url, &api_key, &paid, "standard", true,
+        ))?;
+        println!("    payment events go to {} (webhook {id})", paid.url);
+        let account = runtime.block_on(account_id(&base_url, &api_key))?;
+        Some((paid, account))
+    } else {
+        None
+    };
     println!(
         "    server pid {} on {}, RSS {}; receiver {} (webhook {webhook})",
         server.pid,
@@ -581,8 +599,9 @@ fn run_webhooks(args: &WebhookArgs, binary: &Path, dir: &Path) -> anyhow::Result
         base_url: &base_url,
         api_key: &api_key,
         account: ACCOUNT_NUMBER,
-        receiver: &receiver,
+        receiver: paid.as_ref().map_or(&receiver, |(paid, _)| paid),
         via: &via,
+        pay_account: paid.as_ref().map(|(_, account)| *account),
     };
     println!("[3/4] load");
     let mut rows = Vec::new();
@@ -831,6 +850,26 @@ async fn wait_healthy(base_url: &str) -> anyhow::Result<()> {
             _ => tokio::time::sleep(Duration::from_millis(100)).await,
         }
     }
+}
+
+/// The id of the bench's account, from `GET /v2/accounts`.
+async fn account_id(base_url: &str, api_key: &str) -> anyhow::Result<i64> {
+    let body: serde_json::Value = reqwest::Client::new()
+        .get(format!("{base_url}/v2/accounts"))
+        .header("Authorization", format!("Apikey {api_key}"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    body["data"]
+        .as_array()
+        .and_then(|accounts| {
+            accounts
+                .iter()
+                .find(|a| a["accountNumber"] == ACCOUNT_NUMBER)
+        })
+        .and_then(|a| a["id"].as_i64())
+        .with_context(|| format!("no account {ACCOUNT_NUMBER} in GET /v2/accounts: {body}"))
 }
 
 /// `--tingting`, else `target/release/tingting` under the current directory, else the

@@ -1,6 +1,8 @@
 //! The webhook path, end to end: transactions pushed through `POST /v2/ingest` (or posted as
-//! bank SMS texts to a notification ingest URL) at a fixed open-loop rate, each timed from its scheduled send to its webhook's arrival at a receiver
-//! in this process.
+//! bank SMS texts to a notification ingest URL) at a fixed open-loop rate, each timed from its
+//! scheduled send to its webhook's arrival at a receiver in this process. With payment
+//! requests, each transaction pays one created beforehand, and the time is to its
+//! `payment_request.paid` webhook.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -81,11 +83,28 @@ async fn receive(State(arrivals): State<Arc<Mutex<Arrivals>>>, body: Bytes) -> &
 }
 
 /// The load's references in a webhook body of any format: `data` is an array of legacy records
-/// (`tid`) or one V2/Standard record (`reference`).
+/// (`tid`) or one V2/Standard record (`reference`); a `payment_request.paid` event carries the
+/// paying transaction's description.
 fn references(body: &[u8]) -> Vec<String> {
     let Ok(v) = serde_json::from_slice::<Value>(body) else {
         return Vec::new();
     };
+    if let Some(kind) = v["type"]
+        .as_str()
+        .filter(|t| t.starts_with("payment_request."))
+    {
+        if kind != "payment_request.paid" {
+            return Vec::new();
+        }
+        return v["data"]["transaction"]["description"]
+            .as_str()
+            .and_then(|d| {
+                d.split_whitespace()
+                    .find(|w| w.starts_with(REFERENCE_PREFIX))
+            })
+            .map(|r| vec![r.to_string()])
+            .unwrap_or_default();
+    }
     let records = match &v["data"] {
         Value::Array(items) => items.iter().collect(),
         record @ Value::Object(_) => vec![record],
@@ -108,11 +127,11 @@ fn references(body: &[u8]) -> Vec<String> {
 }
 
 /// An ACB balance-change SMS for `amount` VND, its memo carrying `reference` (SMS texts have no
-/// bank reference of their own).
-fn acb_sms(account: &str, amount: i64, time: &str, reference: &str) -> String {
+/// bank reference of their own) and `code`.
+fn acb_sms(account: &str, amount: i64, time: &str, reference: &str, code: &str) -> String {
     let grouped = |n: i64| crate::util::thousands(n.unsigned_abs());
     format!(
-        "ACB: TK {account}(VND) + {} luc {time}. So du {}.GD: {reference} thanh toan",
+        "ACB: TK {account}(VND) + {} luc {time}. So du {}.GD: {reference} {code} thanh toan",
         grouped(amount),
         grouped(50_000_000 + amount)
     )
@@ -141,6 +160,50 @@ pub struct Target<'a> {
     pub receiver: &'a Receiver,
     /// How transactions enter.
     pub via: &'a Via,
+    /// Pay a payment request of this account (id) with each transaction.
+    pub pay_account: Option<i64>,
+}
+
+/// The amount of transaction `seq`.
+fn amount_of(seq: u64) -> i64 {
+    10_000 + (seq % 90) as i64 * 1_000
+}
+
+/// Creates a payment request for each of `n` transactions (amount by [`amount_of`]), 16 at a
+/// time; their order codes by sequence number.
+async fn create_requests(
+    client: &reqwest::Client,
+    target: &Target<'_>,
+    account_id: i64,
+    n: u64,
+) -> anyhow::Result<Vec<String>> {
+    let url = format!("{}/v2/payment-requests", target.base_url);
+    let auth = format!("Apikey {}", target.api_key);
+    let mut codes = vec![String::new(); n as usize];
+    let mut tasks = tokio::task::JoinSet::new();
+    for seq in 0..n {
+        if tasks.len() >= 16 {
+            let (seq, code) = tasks.join_next().await.expect("a task")??;
+            codes[seq as usize] = code;
+        }
+        let request = client.post(&url).header(AUTHORIZATION, &auth).json(&json!({
+            "accountId": account_id,
+            "amount": amount_of(seq),
+            "expiresInSeconds": 3600,
+        }));
+        tasks.spawn(async move {
+            let body: Value = request.send().await?.json().await?;
+            let code = body["data"]["code"]
+                .as_str()
+                .with_context(|| format!("POST /v2/payment-requests answered {body}"))?;
+            anyhow::Ok((seq, code.to_string()))
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        let (seq, code) = done??;
+        codes[seq as usize] = code;
+    }
+    Ok(codes)
 }
 
 /// The door transactions come in through.
@@ -200,6 +263,19 @@ pub async fn run_step(target: &Target<'_>, step: &Step) -> anyhow::Result<Outcom
     let warmup_n = (step.warmup.as_secs_f64() * f64::from(step.rate)).round() as u64;
     let measured_n = (step.duration.as_secs_f64() * f64::from(step.rate)).round() as u64;
     anyhow::ensure!(measured_n > 0, "rate × duration sends nothing");
+    let codes = match target.pay_account {
+        Some(account_id) => {
+            let started = Instant::now();
+            let codes = create_requests(&client, target, account_id, warmup_n + measured_n).await?;
+            println!(
+                "    created {} payment requests in {:.1} s",
+                codes.len(),
+                started.elapsed().as_secs_f64()
+            );
+            codes
+        }
+        None => Vec::new(),
+    };
     let vn_now = chrono::Utc::now() + chrono::TimeDelta::hours(7);
     let booked_at = vn_now.format("%Y-%m-%d %H:%M:%S").to_string();
     let sms_time = vn_now.format("%H:%M %d/%m/%Y").to_string();
@@ -213,7 +289,8 @@ pub async fn run_step(target: &Target<'_>, step: &Step) -> anyhow::Result<Outcom
         tokio::time::sleep_until(scheduled.into()).await;
         max_lag = max_lag.max(Instant::now().saturating_duration_since(scheduled));
         let reference = format!("{REFERENCE_PREFIX}{}-{seq}", step.index);
-        let amount = 10_000 + (seq % 90) as i64 * 1_000;
+        let amount = amount_of(seq);
+        let code = codes.get(seq as usize).map_or("", String::as_str);
         let request = match target.via {
             Via::Ingest => client
                 .post(&url)
@@ -223,14 +300,14 @@ pub async fn run_step(target: &Target<'_>, step: &Step) -> anyhow::Result<Outcom
                     "transactions": [{
                         "amount": amount,
                         "bookedAt": booked_at,
-                        "description": format!("CT DEN:{reference} NGUYEN VAN AN chuyen tien DH{seq:06}"),
+                        "description": format!("CT DEN:{reference} NGUYEN VAN AN chuyen tien DH{seq:06} {code}"),
                         "reference": reference,
                     }],
                 })),
             Via::Notify(_) => client
                 .post(&url)
                 .header(reqwest::header::CONTENT_TYPE, "text/plain")
-                .body(acb_sms(target.account, amount, &sms_time, &reference)),
+                .body(acb_sms(target.account, amount, &sms_time, &reference, code)),
         };
         let measured = seq >= warmup_n;
         tasks.spawn(async move {
@@ -327,22 +404,29 @@ fn micros(d: Duration) -> u64 {
     u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
-/// Registers the receiver as a webhook of the business; returns the webhook's id.
+/// Registers the receiver as a webhook of the business, for transactions in `format` or, with
+/// `payments`, for payment events (Standard Webhooks); returns the webhook's id.
 pub async fn register_webhook(
     base_url: &str,
     api_key: &str,
     receiver: &Receiver,
     format: &str,
+    payments: bool,
 ) -> anyhow::Result<i64> {
-    let resp = reqwest::Client::new()
-        .post(format!("{base_url}/v2/webhooks"))
-        .header(AUTHORIZATION, format!("Apikey {api_key}"))
-        .json(&json!({
+    let body = if payments {
+        json!({"webhook": receiver.url, "format": "standard", "events": ["payment_request"]})
+    } else {
+        json!({
             "webhook": receiver.url,
             "secure_token": "tingting-bench",
             "income_only": false,
             "format": format,
-        }))
+        })
+    };
+    let resp = reqwest::Client::new()
+        .post(format!("{base_url}/v2/webhooks"))
+        .header(AUTHORIZATION, format!("Apikey {api_key}"))
+        .json(&body)
         .send()
         .await
         .context("POST /v2/webhooks")?;
@@ -366,6 +450,10 @@ mod tests {
         assert_eq!(references(v2), ["TTB3-9"]);
         let sms = br#"{"error":0,"data":[{"id":1,"tid":"","description":"TTB1-4 thanh toan"}]}"#;
         assert_eq!(references(sms), ["TTB1-4"]);
+        let paid = br#"{"type":"payment_request.paid","data":{"transaction":{"description":"TTB2-5 DH7KQ3M9XA thanh toan"}}}"#;
+        assert_eq!(references(paid), ["TTB2-5"]);
+        let underpaid = br#"{"type":"payment_request.underpaid","data":{"transaction":{"description":"TTB2-5"}}}"#;
+        assert!(references(underpaid).is_empty());
         let ping = br#"{"error":0,"data":{"id":0,"reference":"MA_GIAO_DICH_THU_NGHIEM"}}"#;
         assert!(references(ping).is_empty());
         assert!(references(b"not json").is_empty());

@@ -4,15 +4,19 @@
 -- `public_id` names a request on its public checkout page (unguessable, unlike `id`);
 -- `tolerance` is how far below its amount a payment still counts as paid (VND);
 -- `late_amount` is what arrived after it expired or was cancelled;
--- `expiry_notified` is set once its `payment_request.expired` event is raised.
+-- `expiry_notified` is set once its `payment_request.expired` event is raised;
+-- `code_head` is the first 7 characters of its code, what a transfer's description must
+-- contain for it to be looked at (see storage/settle.rs).
 ALTER TABLE payment_requests ADD COLUMN public_id TEXT;
 ALTER TABLE payment_requests ADD COLUMN tolerance INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE payment_requests ADD COLUMN late_amount INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE payment_requests ADD COLUMN expiry_notified INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE payment_requests ADD COLUMN code_head TEXT NOT NULL DEFAULT '';
+UPDATE payment_requests SET code_head = substr(code, 1, 7);
 UPDATE payment_requests SET public_id = lower(hex(randomblob(16)));
 CREATE UNIQUE INDEX payment_requests_public ON payment_requests(public_id);
--- The requests a credit of an account may pay, by expiry.
-CREATE INDEX payment_requests_matching ON payment_requests(business_id, account_id, expires_at);
+-- The requests a credit of an account may pay, by the beginning of their code.
+CREATE INDEX payment_requests_matching ON payment_requests(business_id, account_id, code_head);
 -- Open requests whose expiry is still to be announced.
 CREATE INDEX payment_requests_expiring ON payment_requests(expires_at)
     WHERE expiry_notified = 0 AND status IN ('pending', 'underpaid');

@@ -61,15 +61,22 @@ struct Handoff {
     claim: AtomicBool,
 }
 
-/// A delivery ingest has just stored (leased to this process's worker), with its transaction.
+/// A delivery ingest has just stored (leased to this process's worker), with what it carries.
 #[derive(Debug)]
 pub struct Fresh {
     /// The delivery, as stored.
     pub delivery: Delivery,
-    /// The transaction it carries.
-    pub transaction: Transaction,
-    /// The transaction's account.
-    pub account: BankAccount,
+    /// What it carries.
+    pub carries: Carried,
+}
+
+/// What a handed-over delivery carries.
+#[derive(Debug)]
+pub enum Carried {
+    /// A new transaction, with its account.
+    Transaction(Box<Transaction>, BankAccount),
+    /// A payment event the transaction raised.
+    Event(PaymentEvent),
 }
 
 impl Wakeup {
@@ -235,11 +242,15 @@ impl Worker {
         let mut webhooks = HashMap::new();
         let mut jobs = Vec::with_capacity(fresh.len());
         for f in fresh {
+            let (transaction, event) = match f.carries {
+                Carried::Transaction(t, account) => (Some((*t, Some(account))), None),
+                Carried::Event(e) => (None, Some(e)),
+            };
             jobs.push(Job {
                 webhook: self.webhook(&mut webhooks, &f.delivery).await?,
                 delivery: f.delivery,
-                transaction: Some((f.transaction, Some(f.account))),
-                event: None,
+                transaction,
+                event,
                 gone: false,
                 handed_over: true,
             });

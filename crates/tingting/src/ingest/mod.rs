@@ -10,7 +10,7 @@ pub use item::IngestItem;
 
 use std::collections::HashMap;
 
-use crate::delivery::worker::{Fresh, Wakeup};
+use crate::delivery::worker::{Carried, Fresh, Wakeup};
 use crate::domain::transaction::FieldError;
 use crate::domain::{BankAccount, BusinessId, IngestOutcome, NewTransaction, Transaction};
 use crate::storage::{IngestQueue, IngestRequest, Store, StoreError};
@@ -151,13 +151,21 @@ pub async fn ingest_into_account(
                 };
                 Some(Fresh {
                     delivery,
-                    transaction,
-                    account: account.clone(),
+                    carries: Carried::Transaction(Box::new(transaction), account.clone()),
                 })
             })
+            .chain(
+                stored
+                    .payment_events
+                    .into_iter()
+                    .map(|(delivery, event)| Fresh {
+                        delivery,
+                        carries: Carried::Event(event),
+                    }),
+            )
             .collect();
         handoff.hand_over(fresh);
-    } else if !stored.deliveries.is_empty() {
+    } else if !stored.deliveries.is_empty() || !stored.payment_events.is_empty() {
         handoff.wake();
     }
     Ok(stored.outcomes)

@@ -140,8 +140,9 @@ pub struct Ingested {
     /// The stored fields of new transactions that took in other reports of the same transfer
     /// in the same call (see [`crate::domain::dedup`]), by id: what their webhooks carry.
     pub merged: Vec<(i64, NewTransaction)>,
-    /// Deliveries of payment events the new transactions raised (left to the outbox).
-    pub payment_events: u64,
+    /// Deliveries of the payment events the new transactions raised, with their events
+    /// (leased as `deliveries` are).
+    pub payment_events: Vec<(Delivery, PaymentEvent)>,
 }
 
 /// The outcome of one delivery attempt, as the worker records it.

@@ -2,20 +2,52 @@
 //! rules are [`crate::payments::matching`]'s; this is the SQL around them, shared by both
 //! backends through [`impl_settle!`].
 
-/// Credits whose requests are looked up by one query.
-pub(super) const CREDITS_PER_LOOKUP: usize = 100;
+/// Characters of a code that a description must contain for its request to be looked at
+/// (`code_head`): every code a description contains whole, or cut short as
+/// [`crate::payments::matching`] allows (at least seven characters), passes.
+pub(super) const HEAD_LEN: usize = 7;
 
-/// The lookup of an account's requests that credits may pay: by expiry (see
-/// [`crate::payments::matching::LATE_WINDOW_MS`]), and whose code's first seven characters
-/// appear in `$4`, the credits' comparable descriptions joined by `|` (every code a description
-/// contains, whole or cut short, passes; the matching rules then decide). `FOR UPDATE` follows
-/// on PostgreSQL, so that a cancellation cannot slip between the match and its update.
-pub(super) fn matchable_requests_sql(postgres: bool) -> String {
+/// Most code beginnings looked up by one query.
+const HEADS_PER_LOOKUP: usize = 500;
+
+/// The `code_head` of a code (normalized codes are ASCII; any other text is cut at a
+/// character boundary).
+pub(super) fn code_head(code: &str) -> &str {
+    code.char_indices()
+        .nth(HEAD_LEN)
+        .map_or(code, |(end, _)| &code[..end])
+}
+
+/// Every `code_head` a description can contain: its comparable text's pieces of 3 to
+/// [`HEAD_LEN`] characters (3 is the shortest code), in chunks of one lookup each.
+pub(super) fn heads<'a>(descriptions: impl Iterator<Item = &'a str>) -> Vec<Vec<String>> {
+    let mut heads = std::collections::BTreeSet::new();
+    for description in descriptions {
+        let folded = paymatch::comparable(description);
+        for len in paymatch::code::CODE_MIN_LEN..=HEAD_LEN {
+            for start in 0..folded.len().saturating_sub(len - 1) {
+                heads.insert(folded[start..start + len].to_string());
+            }
+        }
+    }
+    let heads: Vec<String> = heads.into_iter().collect();
+    heads
+        .chunks(HEADS_PER_LOOKUP)
+        .map(<[String]>::to_vec)
+        .collect()
+}
+
+/// The lookup of an account's requests that credits may pay, by expiry (see
+/// [`crate::payments::matching::LATE_WINDOW_MS`]) and code beginning: `$1` business, `$2`
+/// account, `$3` oldest expiry, `$4..` the [`heads`] of one chunk. `FOR UPDATE` follows on
+/// PostgreSQL, so that a cancellation cannot slip between the match and its update.
+pub(super) fn matchable_requests_sql(heads: usize, postgres: bool) -> String {
+    let list: Vec<String> = (4..heads + 4).map(|i| format!("${i}")).collect();
     format!(
         "SELECT {} FROM payment_requests WHERE business_id = $1 AND account_id = $2 \
-         AND expires_at > $3 AND {}($4, substr(code, 1, 7)) > 0 ORDER BY id{}",
+         AND code_head IN ({}) AND expires_at > $3 ORDER BY id{}",
         super::sql::PAYMENT_COLUMNS,
-        if postgres { "strpos" } else { "instr" },
+        list.join(", "),
         if postgres { " FOR UPDATE" } else { "" }
     )
 }
@@ -68,41 +100,41 @@ macro_rules! impl_settle {
         impl $store {
             /// Matches `credits` (new or enriched transactions of one account) to the
             /// account's payment requests, records the links and the requests' new state, and
-            /// raises the events; returns how many event deliveries were enqueued.
+            /// raises the events; returns the deliveries enqueued (leased until `lease`).
             async fn settle(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 business_id: $crate::domain::BusinessId,
                 account_id: i64,
                 credits: &mut [$crate::payments::matching::Credit<'_>],
                 now: i64,
-            ) -> $crate::storage::StoreResult<u64> {
+                lease: Option<i64>,
+            ) -> $crate::storage::StoreResult<Vec<($crate::domain::Delivery, $crate::domain::payment::PaymentEvent)>> {
                 use $crate::payments::matching::{self, Found, LATE_WINDOW_MS};
                 use $crate::storage::settle::{self, NewEvent};
                 use $crate::storage::StoreError;
                 let Some(earliest) = credits.iter().map(|c| c.booked_at).min() else {
-                    return Ok(0);
+                    return Ok(Vec::new());
                 };
                 let postgres = $backend == $crate::storage::Backend::Postgres;
-                let lookup = settle::matchable_requests_sql(postgres);
                 let mut found = std::collections::BTreeMap::new();
-                for chunk in credits.chunks(settle::CREDITS_PER_LOOKUP) {
-                    let haystack: Vec<String> =
-                        chunk.iter().map(|c| paymatch::comparable(c.description)).collect();
-                    let rows: Vec<$crate::storage::sql::PaymentRow> = sqlx::query_as(&lookup)
+                for chunk in settle::heads(credits.iter().map(|c| c.description)) {
+                    let lookup = settle::matchable_requests_sql(chunk.len(), postgres);
+                    let mut query = sqlx::query_as(&lookup)
                         .bind(business_id)
                         .bind(account_id)
-                        .bind(earliest.saturating_sub(LATE_WINDOW_MS))
-                        .bind(haystack.join("|"))
-                        .fetch_all(&mut **tx)
-                        .await
-                        .map_err(StoreError::from_sqlx)?;
+                        .bind(earliest.saturating_sub(LATE_WINDOW_MS));
+                    for head in &chunk {
+                        query = query.bind(head);
+                    }
+                    let rows: Vec<$crate::storage::sql::PaymentRow> =
+                        query.fetch_all(&mut **tx).await.map_err(StoreError::from_sqlx)?;
                     for row in rows {
                         let r: $crate::domain::payment::PaymentRequest = row.try_into()?;
                         found.insert(r.id, r);
                     }
                 }
                 if found.is_empty() {
-                    return Ok(0);
+                    return Ok(Vec::new());
                 }
                 let mut requests: Vec<$crate::domain::payment::PaymentRequest> =
                     found.into_values().collect();
@@ -174,18 +206,20 @@ macro_rules! impl_settle {
                         .await
                         .map_err(StoreError::from_sqlx)?;
                 }
-                Self::raise(tx, business_id, &events, now).await
+                Self::raise(tx, business_id, &events, now, lease).await
             }
 
-            /// Stores `events` of one business and enqueues their deliveries; returns how many
-            /// deliveries.
+            /// Stores `events` of one business and enqueues their deliveries (leased until
+            /// `lease`); returns the deliveries with their events.
             async fn raise(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 business_id: $crate::domain::BusinessId,
                 events: &[$crate::storage::settle::NewEvent],
                 now: i64,
-            ) -> $crate::storage::StoreResult<u64> {
+                lease: Option<i64>,
+            ) -> $crate::storage::StoreResult<Vec<($crate::domain::Delivery, $crate::domain::payment::PaymentEvent)>> {
                 use $crate::storage::StoreError;
+                let mut stored = std::collections::HashMap::with_capacity(events.len());
                 let mut ids = Vec::with_capacity(events.len());
                 for e in events {
                     let id: i64 = sqlx::query_scalar(
@@ -202,19 +236,30 @@ macro_rules! impl_settle {
                     .await
                     .map_err(StoreError::from_sqlx)?;
                     ids.push(id);
+                    stored.insert(id, $crate::domain::payment::PaymentEvent {
+                        id,
+                        business_id,
+                        payment_request_id: e.request_id,
+                        account_id: e.account_id,
+                        kind: e.kind.as_str().to_string(),
+                        data: e.data.clone(),
+                        created_at: now,
+                    });
                 }
-                let mut enqueued = 0;
+                let mut enqueued = Vec::new();
                 for chunk in ids.chunks($crate::storage::sql::INSERT_CHUNK) {
                     let sql = $crate::storage::sql::enqueue_events_sql(chunk.len());
-                    let mut query = sqlx::query(&sql).bind(business_id).bind(now);
+                    let mut query = sqlx::query_as(&sql).bind(business_id).bind(now).bind(lease);
                     for id in chunk {
                         query = query.bind(*id);
                     }
-                    enqueued += query
-                        .execute(&mut **tx)
-                        .await
-                        .map_err(StoreError::from_sqlx)?
-                        .rows_affected();
+                    let rows: Vec<$crate::storage::sql::DeliveryRow> =
+                        query.fetch_all(&mut **tx).await.map_err(StoreError::from_sqlx)?;
+                    for delivery in rows.into_iter().map($crate::domain::Delivery::from) {
+                        if let Some(event) = delivery.event_id.and_then(|id| stored.get(&id)) {
+                            enqueued.push((delivery, event.clone()));
+                        }
+                    }
                 }
                 Ok(enqueued)
             }
@@ -223,3 +268,25 @@ macro_rules! impl_settle {
 }
 
 pub(super) use impl_settle;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads_cover_whole_and_cut_codes() {
+        let chunks = heads(
+            ["MBVCB.12.dh 7kq3m9".to_string()]
+                .iter()
+                .map(String::as_str),
+        );
+        let all: Vec<&String> = chunks.iter().flatten().collect();
+        for head in ["DH7KQ3M", "DH7", "KQ3M9", "MBV"] {
+            assert!(all.iter().any(|h| *h == head), "{head} in {all:?}");
+        }
+        assert!(all.iter().all(|h| (3..=HEAD_LEN).contains(&h.len())));
+        assert_eq!(code_head("DH7KQ3M9XA"), "DH7KQ3M");
+        assert_eq!(code_head("DH12"), "DH12");
+        assert!(heads(std::iter::once("ab")).is_empty());
+    }
+}

@@ -493,18 +493,18 @@ pub(super) const ENQUEUE_DELIVERIES_TAIL: &str = ") AND w.enabled = 1 \
 
 /// Enqueues payment events: a pending delivery for every enabled webhook of business `$1`
 /// subscribed to payment events whose account selection takes the event's account, for the
-/// events with ids `$3..` (see [`enqueue_events_sql`]); `$2` is now.
+/// events with ids `$4..`; `$2` is now, `$3` the lease (as the transactions' outbox insert).
 pub(super) fn enqueue_events_sql(n: usize) -> String {
-    let ids: Vec<String> = (3..n + 3).map(|i| format!("${i}")).collect();
+    let ids: Vec<String> = (4..n + 4).map(|i| format!("${i}")).collect();
     format!(
         "INSERT INTO deliveries (business_id, webhook_id, transaction_id, event_id, status, \
          attempts, next_attempt_at, lease_until, last_error, response_excerpt, created_at, \
-         updated_at) SELECT e.business_id, w.id, NULL, e.id, 'pending', 0, $2, NULL, '', '', $2, $2 \
+         updated_at) SELECT e.business_id, w.id, NULL, e.id, 'pending', 0, $2, $3, '', '', $2, $2 \
          FROM payment_events e JOIN webhooks w ON w.business_id = e.business_id \
          WHERE e.business_id = $1 AND e.id IN ({}) AND w.enabled = 1 AND w.payment_events = 1 \
          AND (w.all_accounts = 1 OR EXISTS (SELECT 1 FROM webhook_accounts wa \
              WHERE wa.business_id = e.business_id AND wa.webhook_id = w.id AND wa.account_id = e.account_id)) \
-         ORDER BY e.id, w.id",
+         ORDER BY e.id, w.id RETURNING {DELIVERY_COLUMNS}",
         ids.join(", ")
     )
 }
@@ -1672,13 +1672,15 @@ macro_rules! impl_store {
                         }
                     }
                 }
-                // Payment requests paid by the credits; their events wake the worker.
-                let mut payment_events = vec![0; requests.len()];
+                // Payment requests paid by the credits; their events' deliveries go with the
+                // account's first request (and its lease).
+                let mut payment_events = vec![Vec::new(); requests.len()];
                 for ((business_id, account_id), mut account_credits) in credits {
-                    let enqueued = Self::settle(&mut tx, business_id, account_id, &mut account_credits, now).await?;
-                    if let Some(i) = requests.iter().position(|r| r.business_id == business_id && r.account_id == account_id) {
-                        payment_events[i] += enqueued;
-                    }
+                    let Some(i) = requests.iter().position(|r| r.business_id == business_id && r.account_id == account_id) else {
+                        continue;
+                    };
+                    let lease = requests[i].lease_until;
+                    payment_events[i] = Self::settle(&mut tx, business_id, account_id, &mut account_credits, now, lease).await?;
                 }
                 for ((business_id, account_id), (booked_at, balance)) in &balances {
                     sqlx::query(sql::UPDATE_BALANCE)
@@ -1709,8 +1711,8 @@ macro_rules! impl_store {
                 let inserted: Option<sql::PaymentRow> = sqlx::query_as(&format!(
                     "INSERT INTO payment_requests (business_id, account_id, code, amount, paid_amount, \
                      status, description, return_url, metadata, idempotency_key, request_digest, \
-                     expires_at, created_at, public_id, tolerance) \
-                     SELECT $1, a.id, $3, $4, 0, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13 \
+                     expires_at, created_at, public_id, tolerance, code_head) \
+                     SELECT $1, a.id, $3, $4, 0, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 \
                      FROM bank_accounts a WHERE a.business_id = $1 AND a.id = $2 \
                      ON CONFLICT (business_id, idempotency_key) DO NOTHING RETURNING {}",
                     sql::PAYMENT_COLUMNS
@@ -1728,6 +1730,7 @@ macro_rules! impl_store {
                 .bind(now)
                 .bind(&new.public_id)
                 .bind(new.tolerance)
+                .bind($crate::storage::settle::code_head(&new.code))
                 .fetch_optional(self.write_pool())
                 .await
                 .map_err(|e| sql::conflict_or(e, || format!("the order code {} is already used", new.code)))?;
@@ -1847,7 +1850,7 @@ macro_rules! impl_store {
                     kind: EventKind::Cancelled,
                     data: $crate::payments::events::render(&cancelled, None, now),
                 };
-                Self::raise(&mut tx, business_id, &[event], now).await?;
+                Self::raise(&mut tx, business_id, &[event], now, None).await?;
                 tx.commit().await.map_err(StoreError::from_sqlx)?;
                 Ok(Some(cancelled))
             }
@@ -1951,7 +1954,7 @@ macro_rules! impl_store {
                         kind: EventKind::Expired,
                         data: $crate::payments::events::render(r, None, now),
                     };
-                    enqueued += Self::raise(&mut tx, r.business_id, &[event], now).await?;
+                    enqueued += Self::raise(&mut tx, r.business_id, &[event], now, None).await?.len() as u64;
                 }
                 tx.commit().await.map_err(StoreError::from_sqlx)?;
                 Ok((expired.len() as u64, enqueued))

@@ -425,6 +425,8 @@ pub async fn cancel(
         .cancel_payment_request(who.business_id, id, now_ms())
         .await?
     {
+        // Its event's deliveries.
+        state.wakeup.wake();
         return Ok(success(view(&state, &r).await?));
     }
     let r = state

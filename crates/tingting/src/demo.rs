@@ -8,7 +8,8 @@ use rand::Rng;
 
 use crate::domain::time::{day_start_ms, now_ms, vn_day};
 use crate::domain::{
-    AccountNumber, DemoSettings, Email, FeedSettings, NewBankAccount, NewFeed, NewTransaction, User,
+    AccountNumber, BankAccount, DemoSettings, Email, FeedSettings, NewBankAccount, NewFeed,
+    NewTransaction, User,
 };
 use crate::ingest::ingest_batch;
 use crate::ingest::pull::demo_bank::Teller;
@@ -46,6 +47,8 @@ pub struct Seeded {
     pub transactions: usize,
     /// A new API key for the demo owner.
     pub api_key: String,
+    /// The demo's first account (ACB).
+    pub account: BankAccount,
 }
 
 /// Creates the demo business on first use (reusing it afterwards) and a fresh API key.
@@ -92,11 +95,16 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<Seeded> {
         }
     }
     let key = keys::issue(store, &user, "demo").await?;
+    let account = store
+        .find_account(user.business_id, ACCOUNTS[0].2)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo account {} is missing", ACCOUNTS[0].2))?;
     Ok(Seeded {
         user,
         created,
         transactions: stored,
         api_key: key.expose().to_string(),
+        account,
     })
 }
 
@@ -118,7 +126,13 @@ pub fn instructions(seeded: &Seeded, database: &str, addr: SocketAddr) -> String
          curl -s -H 'Authorization: Apikey {key}' {base}/v2/userInfo\n  \
          curl -s -H 'Authorization: Apikey {key}' '{base}/v2/transactions?pageSize=5&sort=DESC'\n  \
          curl -s -H 'Authorization: Apikey {key}' {base}/v2/accounts\n  \
-         curl -s -H 'Authorization: Apikey {key}' -H 'Content-Type: application/json' -d '{{\"bank_acc_id\":\"12345678\"}}' {base}/v2/sync\n\n"
+         curl -s -H 'Authorization: Apikey {key}' -H 'Content-Type: application/json' -d '{{\"bank_acc_id\":\"12345678\"}}' {base}/v2/sync\n\n\
+         A payment request: open its checkoutUrl under {base} in a browser, then pay it by pushing the transfer with its code:\n  \
+         curl -s -H 'Authorization: Apikey {key}' -H 'Content-Type: application/json' -d '{{\"accountId\":{account},\"amount\":150000}}' {base}/v2/payment-requests\n  \
+         curl -s -H 'Authorization: Apikey {key}' -H 'Content-Type: application/json' -d '{{\"account\":\"{number}\",\"transactions\":[{{\"amount\":150000,\"bookedAt\":\"{booked}\",\"description\":\"CODE thanh toan\"}}]}}' {base}/v2/ingest\n\n",
+        booked = crate::domain::time::render_vn(now_ms()),
+        account = seeded.account.id,
+        number = seeded.account.account_number,
     )
 }
 

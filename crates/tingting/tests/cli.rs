@@ -1029,8 +1029,13 @@ async fn serve_demo_seeds_once_and_reuses(backend: Backend) {
         .iter()
         .filter(|l| l.trim_start().starts_with("curl "))
         .collect();
-    assert_eq!(curls.len(), 4, "{banner:#?}");
+    assert_eq!(curls.len(), 6, "{banner:#?}");
     assert!(curls[3].contains("/v2/sync"), "{banner:#?}");
+    assert!(curls[4].contains("/v2/payment-requests"), "{banner:#?}");
+    assert!(
+        curls[5].contains("/v2/ingest") && curls[5].contains("\"account\":\"12345678\""),
+        "{banner:#?}"
+    );
     for line in &curls {
         assert!(
             line.contains(&format!("Authorization: Apikey {key}")),

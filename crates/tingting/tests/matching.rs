@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
-use common::{eventually, Backend, Receiver, Tenant, TestServer};
+use common::{eventually, Backend, Receiver, ServeProcess, Tenant, TestServer};
 use serde_json::{json, Value};
 use tingting::delivery::policy::Policy;
 use tingting::delivery::signing::StandardSecret;
@@ -20,7 +20,8 @@ use tingting::domain::{FeedToken, NewFeed};
 both_backends!(
     transfers_settle_requests,
     two_paths_pay_once,
-    subscriptions_are_checked
+    subscriptions_are_checked,
+    prefix_and_tolerance_are_configured
 );
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -376,4 +377,68 @@ async fn subscriptions_are_checked(backend: Backend) {
         .post("/v2/webhooks", &t.key, &json!({"webhook": url}))
         .await;
     assert_eq!(plain["data"]["events"], json!(["transaction"]));
+}
+
+/// `serve --order-prefix` and `--payment-tolerance` shape new requests; a request's own
+/// tolerance wins; a transfer within the tolerance pays.
+async fn prefix_and_tolerance_are_configured(backend: Backend) {
+    let Some(setup) = TestServer::start(backend).await else {
+        return;
+    };
+    let t = setup.tenant("owner@hoasen.vn", "Cửa hàng Hoa Sen").await;
+    let account = setup.account(&t, "ACB", "12345678").await;
+    let child = ServeProcess::spawn(
+        &setup.db.url,
+        &["--order-prefix", "shop", "--payment-tolerance", "2000"],
+    );
+    let srv = setup.with_base(&child.base);
+    let configured = request(
+        &srv,
+        &t,
+        json!({"accountId": account.id, "amount": 100_000}),
+    )
+    .await;
+    let code = configured["code"].as_str().unwrap();
+    assert!(code.starts_with("SHOP") && code.len() == 12, "{code}");
+    assert_eq!(configured["tolerance"], 2_000);
+    let own = request(
+        &srv,
+        &t,
+        json!({"accountId": account.id, "amount": 100_000, "tolerance": 0}),
+    )
+    .await;
+    assert_eq!(own["tolerance"], 0);
+    let (status, answer) = srv
+        .post(
+            "/v2/payment-requests",
+            &t.key,
+            &json!({"accountId": account.id, "amount": 100_000, "tolerance": 100_000}),
+        )
+        .await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer["message"].as_str().unwrap().starts_with("tolerance"));
+    // 98,500 pays the first (tolerance 2,000), not the second (its own 0).
+    let own_code = own["code"].as_str().unwrap();
+    srv.ingest(
+        &t,
+        "12345678",
+        vec![
+            credit(98_500, &format!("thanh toan {code}")),
+            credit(98_500, &format!("thanh toan {own_code}")),
+        ],
+    )
+    .await;
+    let paid = view(&srv, &t, &configured["id"]).await;
+    assert_eq!(
+        (paid["status"].as_str(), paid["overpaid"].as_bool()),
+        (Some("paid"), Some(false))
+    );
+    let short = view(&srv, &t, &own["id"]).await;
+    assert_eq!(short["status"], "underpaid");
+    assert_eq!(short["paidAmount"], 98_500);
+    drop(child);
+    // A prefix that cannot start a code is refused at start.
+    let out = common::cli(&srv.db.url, &["serve", "--order-prefix", "1X"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--order-prefix"));
 }

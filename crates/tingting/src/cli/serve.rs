@@ -38,7 +38,7 @@ pub struct ServeArgs {
     /// A webhook whose every delivery has failed for this long is disabled.
     #[arg(long, env = "TINGTING_WEBHOOK_DISABLE_AFTER", default_value = "5d", value_parser = parse_duration)]
     webhook_disable_after: std::time::Duration,
-    /// The prefix of generated order codes (1 to 8 letters or digits, starting with a letter).
+    /// The prefix of generated order codes (1 to 8 ASCII letters, upper-cased).
     #[arg(long, env = "TINGTING_ORDER_PREFIX", default_value = "DH", value_parser = parse_prefix)]
     order_prefix: paymatch::Prefix,
     /// How far below its amount (VND) a transfer still pays a payment request, unless the

@@ -11,7 +11,7 @@ use std::time::Duration;
 use common::{eventually, multipart, upload, Backend, Receiver, Tenant, TestServer};
 use serde_json::{json, Value};
 use tingting::delivery::policy::Policy;
-use tingting::domain::{FeedToken, NewFeed, NewTransaction};
+use tingting::domain::NewTransaction;
 use tingting::storage::IngestRequest;
 
 both_backends!(
@@ -178,16 +178,7 @@ async fn every_arrival_order_is_one_transaction_each(backend: Backend) {
     for (n, order) in orders.iter().enumerate() {
         let number = format!("1234567{n}");
         let account = srv.account(&t, "ACB", &number).await;
-        let token = FeedToken::generate();
-        srv.store
-            .create_feed(
-                t.user.business_id,
-                account.id,
-                &NewFeed::notify(&token, "").expect("feed"),
-            )
-            .await
-            .expect("create feed");
-        let path = format!("/ingest/notify/{}", token.expose());
+        let path = srv.notify_feed(&t, account.id).await;
         for source in order {
             match source {
                 Sms => {

@@ -14,8 +14,6 @@ use common::{eventually, Backend, Receiver, ServeProcess, Tenant, TestServer};
 use serde_json::{json, Value};
 use tingting::delivery::policy::Policy;
 use tingting::delivery::signing::StandardSecret;
-use tingting::domain::payment::{new_public_id, NewPaymentRequest};
-use tingting::domain::{FeedToken, NewFeed};
 
 both_backends!(
     transfers_settle_requests,
@@ -103,29 +101,10 @@ async fn transfers_settle_requests(backend: Backend) {
     let dh10 = request(&srv, &t, new(10_000, Some("DH10"))).await;
     let dh1042 = request(&srv, &t, new(10_000, Some("DH1042"))).await;
     let cancelled = request(&srv, &t, new(80_000, Some("DH5003"))).await;
-    // One that expired a minute ago (stored directly: the API refuses such an expiry).
-    let now = tingting::domain::time::now_ms();
-    let (expired, _) = srv
-        .store
-        .create_payment_request(
-            t.user.business_id,
-            &NewPaymentRequest {
-                account_id: account.id,
-                code: "DH9998".into(),
-                public_id: new_public_id(),
-                amount: 40_000,
-                tolerance: 0,
-                description: String::new(),
-                return_url: String::new(),
-                metadata: "{}".into(),
-                expires_at: now - 60_000,
-                idempotency_key: None,
-                request_digest: String::new(),
-            },
-            now - 120_000,
-        )
-        .await
-        .unwrap();
+    // One that expired a minute ago.
+    let expired = srv
+        .expired_request(&t, account.id, "DH9998", 40_000, 60_000)
+        .await;
     let code = |v: &Value| v["code"].as_str().unwrap().to_string();
     let (status, _) = srv
         .post(
@@ -269,16 +248,7 @@ async fn two_paths_pay_once(backend: Backend) {
     let (hook, _) = payment_webhook(&srv, &t, &rx.url).await;
     let number = "12345678";
     let account = srv.account(&t, "ACB", number).await;
-    let token = FeedToken::generate();
-    srv.store
-        .create_feed(
-            t.user.business_id,
-            account.id,
-            &NewFeed::notify(&token, "").expect("feed"),
-        )
-        .await
-        .expect("create feed");
-    let path = format!("{}/ingest/notify/{}", srv.base, token.expose());
+    let path = format!("{}{}", srv.base, srv.notify_feed(&t, account.id).await);
     let mut codes = Vec::new();
     for round in 0..5 {
         let amount = 100_000 + round * 1_000;

@@ -6,7 +6,6 @@ mod common;
 
 use common::{Backend, Tenant, TestServer};
 use serde_json::{json, Value};
-use tingting::domain::payment::NewPaymentRequest;
 
 both_backends!(
     create_get_and_cancel,
@@ -193,29 +192,10 @@ async fn listing_and_expiry(backend: Backend) {
         &json!({}),
     )
     .await;
-    // One that expired a second ago (stored directly: the API refuses such an expiry).
-    let now = tingting::domain::time::now_ms();
-    let (expired, _) = srv
-        .store
-        .create_payment_request(
-            t.user.business_id,
-            &NewPaymentRequest {
-                account_id: account.id,
-                code: "DH9999".into(),
-                public_id: tingting::domain::payment::new_public_id(),
-                amount: 5_000,
-                tolerance: 0,
-                description: String::new(),
-                return_url: String::new(),
-                metadata: "{}".into(),
-                expires_at: now - 1_000,
-                idempotency_key: None,
-                request_digest: String::new(),
-            },
-            now - 60_000,
-        )
-        .await
-        .unwrap();
+    // One that expired a second ago.
+    let expired = srv
+        .expired_request(&t, account.id, "DH9999", 5_000, 1_000)
+        .await;
     let list = |query: &'static str| {
         let srv = &srv;
         let key = t.key.clone();

@@ -201,18 +201,16 @@ impl StatusFilter {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn open_requests_expire_when_shown() {
-        let mut r = PaymentRequest {
-            id: 1,
+impl PaymentRequest {
+    /// A pending request of account 1 of business 1, created at 0 and expiring at 1,000 ms.
+    pub(crate) fn sample(id: i64, code: &str, amount: i64) -> Self {
+        PaymentRequest {
+            id,
             business_id: 1,
             account_id: 1,
-            public_id: "p".into(),
-            code: "DH1".into(),
-            amount: 100,
+            public_id: format!("p{id}"),
+            code: code.into(),
+            amount,
             tolerance: 0,
             paid_amount: 0,
             late_amount: 0,
@@ -224,7 +222,17 @@ mod tests {
             paid_at: None,
             cancelled_at: None,
             created_at: 0,
-        };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_requests_expire_when_shown() {
+        let mut r = PaymentRequest::sample(1, "DH1", 100);
         assert_eq!(r.status_at(999), "pending");
         assert_eq!(r.status_at(1_000), "expired");
         r.status = PaymentStatus::Paid;

@@ -197,25 +197,7 @@ mod tests {
     use super::*;
 
     fn request(id: i64, code: &str, amount: i64) -> PaymentRequest {
-        PaymentRequest {
-            id,
-            business_id: 1,
-            account_id: 1,
-            public_id: format!("p{id}"),
-            code: code.into(),
-            amount,
-            tolerance: 0,
-            paid_amount: 0,
-            late_amount: 0,
-            status: PaymentStatus::Pending,
-            description: String::new(),
-            return_url: String::new(),
-            metadata: "{}".into(),
-            expires_at: 1_000,
-            paid_at: None,
-            cancelled_at: None,
-            created_at: 0,
-        }
+        PaymentRequest::sample(id, code, amount)
     }
 
     fn credit(description: &str, amount: i64, booked_at: i64) -> Credit<'_> {

@@ -23,7 +23,10 @@ use sqlx::Executor;
 use tingting::delivery::policy::Policy;
 use tingting::delivery::sender::Sender;
 use tingting::delivery::worker::{Wakeup, Worker};
-use tingting::domain::{AccountNumber, BankAccount, BankDirectory, Email, NewBankAccount, User};
+use tingting::domain::payment::{new_public_id, NewPaymentRequest, PaymentRequest};
+use tingting::domain::{
+    AccountNumber, BankAccount, BankDirectory, Email, FeedToken, NewBankAccount, NewFeed, User,
+};
 use tingting::http::{self, AppState};
 use tingting::storage::{self, Store};
 
@@ -316,6 +319,52 @@ impl TestServer {
             )
             .await
             .expect("add account")
+    }
+
+    /// Adds a notification feed to the account; returns its ingest path
+    /// (`/ingest/notify/<token>`).
+    pub async fn notify_feed(&self, tenant: &Tenant, account_id: i64) -> String {
+        let token = FeedToken::generate();
+        self.store
+            .create_feed(
+                tenant.user.business_id,
+                account_id,
+                &NewFeed::notify(&token, "").expect("feed"),
+            )
+            .await
+            .expect("create feed");
+        format!("/ingest/notify/{}", token.expose())
+    }
+
+    /// Stores a payment request of `amount` with `code` that was created 2 minutes ago and
+    /// expired `ago` ms ago (the API refuses such an expiry).
+    pub async fn expired_request(
+        &self,
+        tenant: &Tenant,
+        account_id: i64,
+        code: &str,
+        amount: i64,
+        ago: i64,
+    ) -> PaymentRequest {
+        let now = tingting::domain::time::now_ms();
+        let new = NewPaymentRequest {
+            account_id,
+            code: code.into(),
+            public_id: new_public_id(),
+            amount,
+            tolerance: 0,
+            description: String::new(),
+            return_url: String::new(),
+            metadata: "{}".into(),
+            expires_at: now - ago,
+            idempotency_key: None,
+            request_digest: String::new(),
+        };
+        self.store
+            .create_payment_request(tenant.user.business_id, &new, now - 120_000)
+            .await
+            .expect("store a payment request")
+            .0
     }
 
     /// GET with an API key; returns status and JSON body.

@@ -11,10 +11,30 @@ use crate::delivery::sender::Sender;
 use crate::delivery::worker::{Wakeup, Worker};
 use crate::domain::BankDirectory;
 use crate::http::{self, AppState, PaymentSettings};
-use crate::{demo, payments, storage};
+use crate::{delivery, demo, payments, storage};
+
+/// What an instance runs; any number share one PostgreSQL database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Role {
+    /// The API, the delivery worker, the feed scheduler and the payment expiry.
+    All,
+    /// The API only: what it stores is delivered by the workers of other instances.
+    Api,
+    /// The delivery worker, the feed scheduler and the payment expiry; HTTP serves
+    /// `/healthz` only.
+    Worker,
+}
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
+    /// What this instance runs.
+    #[arg(long, env = "TINGTING_ROLE", value_enum, default_value = "all")]
+    role: Role,
+    /// Longest the delivery worker goes without looking at the outbox when nothing wakes it
+    /// (new deliveries wake it at once: its own process's, and on PostgreSQL every
+    /// instance's).
+    #[arg(long, env = "TINGTING_OUTBOX_POLL", default_value = "1s", value_parser = parse_duration)]
+    outbox_poll: std::time::Duration,
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "TINGTING_LISTEN", default_value = "127.0.0.1:8080")]
     listen: String,
@@ -58,8 +78,12 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         timeout: args.webhook_timeout,
         schedule,
         disable_after: args.webhook_disable_after,
+        poll: args.outbox_poll,
         ..Policy::default()
     };
+    if args.outbox_poll.is_zero() {
+        anyhow::bail!("--outbox-poll must be positive");
+    }
     if args.sync_wait >= http::REQUEST_TIMEOUT {
         anyhow::bail!(
             "--sync-wait must be shorter than the {} s request timeout",
@@ -83,30 +107,43 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let banks = BankDirectory::builtin();
     let wakeup = Wakeup::default();
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = Worker::new(store.clone(), sender, policy, banks, wakeup.clone());
-    let worker = tokio::spawn(worker.run(until(stopped.clone())));
-    let expiry = tokio::spawn(payments::expiry::run(
-        store.clone(),
-        wakeup.clone(),
-        until(stopped.clone()),
-    ));
-    let state = AppState::new(store, banks, wakeup)
+    let state = AppState::new(store.clone(), banks, wakeup.clone())
         .with_sync_wait(args.sync_wait)
         .with_payments(PaymentSettings {
             prefix: args.order_prefix,
             tolerance: args.payment_tolerance,
         });
-    let scheduler = tokio::spawn(state.scheduler().run(until(stopped.clone())));
+    let mut background = Vec::new();
+    if args.role != Role::Api {
+        let worker = Worker::new(store.clone(), sender, policy, banks, wakeup.clone());
+        background.push(tokio::spawn(worker.run(until(stopped.clone()))));
+        background.push(tokio::spawn(delivery::listen::run(
+            store.clone(),
+            wakeup.clone(),
+            until(stopped.clone()),
+        )));
+        background.push(tokio::spawn(payments::expiry::run(
+            store,
+            wakeup,
+            until(stopped.clone()),
+        )));
+        background.push(tokio::spawn(state.scheduler().run(until(stopped.clone()))));
+    }
+    let app = match args.role {
+        Role::Worker => http::health_router(state),
+        Role::All | Role::Api => http::router(state),
+    };
+    tracing::info!(role = ?args.role, "serving");
     println!("tingting listening on http://{addr}");
     std::io::stdout().flush()?;
-    let served = http::serve(listener, state, async move {
+    let served = http::serve_app(listener, app, async move {
         shutdown_signal().await;
         let _ = stop.send(true);
     })
     .await;
-    let _ = worker.await;
-    let _ = scheduler.await;
-    let _ = expiry.await;
+    for task in background {
+        let _ = task.await;
+    }
     served?;
     tracing::info!("shut down cleanly");
     Ok(ExitCode::SUCCESS)

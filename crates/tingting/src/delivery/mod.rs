@@ -4,6 +4,7 @@
 //! on the [`policy::Policy`] schedule.
 
 pub mod guard;
+pub mod listen;
 pub mod payload;
 pub mod policy;
 pub mod replay;

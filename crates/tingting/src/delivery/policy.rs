@@ -22,6 +22,8 @@ pub struct Policy {
     pub max_retry_after: Duration,
     /// A webhook whose every delivery failed for this long is disabled.
     pub disable_after: Duration,
+    /// Longest the worker goes without looking at the outbox when nothing wakes it.
+    pub poll: Duration,
 }
 
 impl Default for Policy {
@@ -32,6 +34,7 @@ impl Default for Policy {
             jitter: 0.1,
             max_retry_after: Duration::from_secs(24 * 3600),
             disable_after: Duration::from_secs(5 * 24 * 3600),
+            poll: Duration::from_secs(1),
         }
     }
 }

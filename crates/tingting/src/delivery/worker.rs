@@ -30,8 +30,6 @@ use crate::storage::{AttemptRecord, NextStep, Store, StoreResult};
 
 /// Deliveries in flight at once, per worker.
 const MAX_IN_FLIGHT: usize = 64;
-/// Longest the worker sleeps without looking at the outbox.
-const MAX_IDLE: Duration = Duration::from_secs(1);
 /// A claim outlives the receiver timeout by this much before another worker may take it. An
 /// attempt whose recording is slower than this may be sent twice, which at-least-once allows.
 const LEASE_MARGIN: Duration = Duration::from_secs(5);
@@ -186,7 +184,7 @@ impl Worker {
                     Err(e) => tracing::warn!(error = %e, "cannot prepare handed-over deliveries"),
                 }
             }
-            let mut idle = MAX_IDLE;
+            let mut idle = this.policy.poll;
             if claim_now && in_flight.len() + waiting.len() < MAX_IN_FLIGHT {
                 claim_now = false;
                 let room = MAX_IN_FLIGHT - in_flight.len() - waiting.len();

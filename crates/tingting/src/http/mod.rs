@@ -115,7 +115,6 @@ impl AppState {
 /// The application: routes plus middleware (request ids, tracing, body limit, timeout, panic
 /// catching, envelope for every error).
 pub fn router(state: AppState) -> Router {
-    let request_id = HeaderName::from_static("x-request-id");
     let api = Router::new()
         .route("/v2/userInfo", get(routes::user_info::user_info))
         .route("/v2/transactions", get(routes::transactions::list))
@@ -188,6 +187,21 @@ pub fn router(state: AppState) -> Router {
         .merge(uploads)
         .fallback(|| async { ApiError::not_found("Not found") })
         .with_state(state);
+    with_middleware(app)
+}
+
+/// The application of an instance that serves no API (`serve --role worker`): `/healthz` only.
+pub fn health_router(state: AppState) -> Router {
+    let app = Router::new()
+        .route("/healthz", get(routes::health::healthz))
+        .fallback(|| async { ApiError::not_found("Not found: this instance serves no API") })
+        .with_state(state);
+    with_middleware(app)
+}
+
+/// Request ids, tracing, the error envelope, panic catching and the request timeout.
+fn with_middleware(app: Router) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
     app.layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
@@ -217,7 +231,16 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    serve_app(listener, router(state), shutdown).await
+}
+
+/// Serves `app` (see [`router`], [`health_router`]) as [`serve`] does.
+pub async fn serve_app(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -452,6 +452,12 @@ pub trait Store: Send + Sync + 'static {
         ids: &[i64],
     ) -> StoreResult<Vec<PaymentEvent>>;
 
+    /// Calls `woken` each time another process enqueues deliveries nobody holds
+    /// (PostgreSQL `LISTEN`/`NOTIFY`), until the connection fails (an error: the caller
+    /// listens again). Returns Ok at once where the backend has no such signal (SQLite, one
+    /// machine: workers poll).
+    async fn listen_outbox(&self, woken: &(dyn Fn() + Send + Sync)) -> StoreResult<()>;
+
     /// Raises `payment_request.expired` for up to `limit` open requests (of any business)
     /// past their expiry at `now` that have not had it; returns how many were expired and how
     /// many deliveries were enqueued.

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgListener, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction as SqlxTransaction};
 
 use super::settle::impl_settle;
@@ -41,7 +41,27 @@ impl PgStore {
     fn write_pool(&self) -> &PgPool {
         &self.pool
     }
+
+    /// `LISTEN tingting_outbox` (see migration 0008) on a connection of its own.
+    async fn listen_outbox_here(&self, woken: &(dyn Fn() + Send + Sync)) -> StoreResult<()> {
+        let mut listener = PgListener::connect_with(&self.pool)
+            .await
+            .map_err(StoreError::from_sqlx)?;
+        listener
+            .listen(OUTBOX_CHANNEL)
+            .await
+            .map_err(StoreError::from_sqlx)?;
+        // What was enqueued before the listener was up.
+        woken();
+        loop {
+            listener.recv().await.map_err(StoreError::from_sqlx)?;
+            woken();
+        }
+    }
 }
+
+/// The channel new deliveries are announced on.
+const OUTBOX_CHANNEL: &str = "tingting_outbox";
 
 impl_store!(PgStore, super::Backend::Postgres, Postgres);
 impl_settle!(PgStore, super::Backend::Postgres, Postgres);

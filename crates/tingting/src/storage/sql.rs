@@ -1921,6 +1921,10 @@ macro_rules! impl_store {
                 Ok(events)
             }
 
+            async fn listen_outbox(&self, woken: &(dyn Fn() + Send + Sync)) -> StoreResult<()> {
+                self.listen_outbox_here(woken).await
+            }
+
             async fn expire_payment_requests(&self, now: i64, limit: i64) -> StoreResult<(u64, u64)> {
                 use $crate::payments::matching::EventKind;
                 let mut tx = self.begin_write().await?;

@@ -94,6 +94,11 @@ impl SqliteStore {
             .map_err(StoreError::from_sqlx)
     }
 
+    /// No cross-process signal: one machine, its workers poll.
+    async fn listen_outbox_here(&self, _woken: &(dyn Fn() + Send + Sync)) -> StoreResult<()> {
+        Ok(())
+    }
+
     /// Where single-statement writes run: the writer connection, in autocommit (one statement
     /// takes the write lock for itself, so no `BEGIN IMMEDIATE` round trips are needed).
     fn write_pool(&self) -> &SqlitePool {

@@ -1,0 +1,95 @@
+//! Instances with roles over one database: a `serve --role api` instance stores and a
+//! `serve --role worker` instance delivers. On PostgreSQL a new delivery wakes the worker of the
+//! other instance by `LISTEN`/`NOTIFY`: its polling is set to a minute, so only the notification
+//! can deliver within the test's deadline. Both backends (SQLite polls).
+
+mod common;
+
+use std::time::Duration;
+
+use common::{eventually, Backend, Receiver, ServeProcess, TestServer};
+use serde_json::{json, Value};
+
+both_backends!(api_and_worker_instances_split_the_work);
+
+/// A credit of `amount` with bank reference `reference`, booked now.
+fn credit(reference: &str) -> Value {
+    json!({"bookedAt": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+           "amount": 120_000, "description": format!("{reference} chuyen tien"),
+           "reference": reference})
+}
+
+/// Whether the receiver got the transaction with `reference`.
+fn received(rx: &Receiver, reference: &str) -> bool {
+    rx.bodies()
+        .iter()
+        .any(|b| b["data"][0]["tid"].as_str() == Some(reference))
+}
+
+async fn api_and_worker_instances_split_the_work(backend: Backend) {
+    let Some(mut setup) = TestServer::start(backend).await else {
+        return;
+    };
+    let t = setup.tenant("owner@hoasen.vn", "Cửa hàng Hoa Sen").await;
+    setup.account(&t, "ACB", "12345678").await;
+    let rx = Receiver::start().await;
+    // Only the role instances run.
+    setup.stop();
+    let api = ServeProcess::spawn(
+        &setup.db.url,
+        &["--role", "api", "--allow-private-webhooks"],
+    );
+    let srv = setup.with_base(&api.base);
+    let hook = srv.webhook(&t, &rx.url).await;
+    srv.ingest(&t, "12345678", vec![credit("FTROLE1")]).await;
+    // No worker runs anywhere: the delivery waits in the outbox.
+    let (status, log) = srv
+        .get(&format!("/v2/webhooks/{hook}/deliveries"), &t.key)
+        .await;
+    assert_eq!(status, 200, "{log}");
+    assert_eq!(log["data"][0]["status"], "pending", "{log}");
+    assert_eq!(log["data"][0]["attempts"], 0, "{log}");
+
+    let poll = match backend {
+        Backend::Postgres => "60s",
+        Backend::Sqlite => "200ms",
+    };
+    let worker = ServeProcess::spawn(
+        &srv.db.url,
+        &[
+            "--role",
+            "worker",
+            "--allow-private-webhooks",
+            "--outbox-poll",
+            poll,
+        ],
+    );
+    let deadline = Duration::from_secs(10);
+    eventually(deadline, async || received(&rx, "FTROLE1").then_some(())).await;
+    // Stored by the API instance after the worker started: delivered by the worker, woken by
+    // the notification on PostgreSQL (its next poll is a minute away).
+    srv.ingest(&t, "12345678", vec![credit("FTROLE2")]).await;
+    eventually(deadline, async || received(&rx, "FTROLE2").then_some(())).await;
+
+    // The worker instance serves its health, not the API.
+    let client = reqwest::Client::new();
+    let health = client
+        .get(format!("{}/healthz", worker.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    let api_call = client
+        .get(format!("{}/v2/userInfo", worker.base))
+        .header("Authorization", format!("Apikey {}", t.key))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api_call.status(), 404);
+    let body: Value = api_call.json().await.unwrap();
+    assert!(
+        body["message"].as_str().unwrap().contains("no API"),
+        "{body}"
+    );
+    assert_eq!(rx.bodies().len(), 2);
+}

@@ -1,6 +1,7 @@
 //! The `tingting` command line: `serve`, admin commands and `import`.
 
 mod admin;
+mod backup;
 mod feed;
 mod import;
 mod serve;
@@ -46,6 +47,8 @@ enum Command {
     /// Inspect webhooks and their deliveries; retry, replay, test.
     #[command(subcommand)]
     Webhook(webhook::WebhookCommand),
+    /// Copy a SQLite database consistently while the server runs.
+    Backup(backup::BackupArgs),
 }
 
 /// Parses the command line, runs the command and turns failures into one clear line on stderr.
@@ -81,6 +84,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Feed(cmd) => feed::run(&database, cmd).await,
         Command::Import(args) => import::run(&database, args).await,
         Command::Webhook(cmd) => webhook::run(&database, cmd).await,
+        Command::Backup(args) => backup::run(&database, args).await,
     }
 }
 

@@ -4,6 +4,7 @@
 //! distributed PostgreSQL would shard on). The few operator-level lookups that cannot know the
 //! business yet (credential digest, login e-mail, revoking a key by id) say so in their docs.
 
+pub mod backup;
 mod group_commit;
 mod plan;
 mod postgres;

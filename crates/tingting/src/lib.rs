@@ -11,5 +11,6 @@ pub mod domain;
 pub mod http;
 pub mod ingest;
 pub mod keys;
+pub mod metrics;
 pub mod payments;
 pub mod storage;

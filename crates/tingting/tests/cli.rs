@@ -1371,4 +1371,33 @@ both_backends!(
     healthz_on_child_server,
     default_database_is_tingting_db_in_working_dir,
     database_url_env_is_honoured,
+    json_logs,
 );
+
+/// `--log-format json` writes one JSON object per log line.
+async fn json_logs(backend: Backend) {
+    let Some(db) = TestDb::fresh(backend).await else {
+        return;
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tingting"))
+        .args(["--log-format", "json", "--database", &db.url, "serve"])
+        .args(["--listen", "127.0.0.1:0", "--role", "worker"])
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn tingting serve");
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let line = stderr
+        .lines()
+        .map_while(Result::ok)
+        .find(|l| l.contains("serving"))
+        .expect("a log line about serving");
+    let _ = child.kill();
+    let _ = child.wait();
+    let entry: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    assert_eq!(entry["level"], "INFO", "{line}");
+    assert_eq!(entry["fields"]["role"], "Worker", "{line}");
+    assert!(entry["timestamp"].is_string(), "{line}");
+}

@@ -261,7 +261,7 @@ pub async fn run(database: &str, cmd: FeedCommand) -> anyhow::Result<ExitCode> {
             // Transactions found here are left to the outbox: a running server delivers them.
             let services = Services {
                 store: store.as_ref(),
-                queue: &IngestQueue::start(store.clone()),
+                queue: &IngestQueue::start(store.clone(), Default::default()),
                 handoff: &Wakeup::default(),
                 banks: BankDirectory::builtin(),
             };

@@ -115,7 +115,14 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         });
     let mut background = Vec::new();
     if args.role != Role::Api {
-        let worker = Worker::new(store.clone(), sender, policy, banks, wakeup.clone());
+        let worker = Worker::new(
+            store.clone(),
+            sender,
+            policy,
+            banks,
+            wakeup.clone(),
+            state.metrics.clone(),
+        );
         background.push(tokio::spawn(worker.run(until(stopped.clone()))));
         background.push(tokio::spawn(delivery::listen::run(
             store.clone(),

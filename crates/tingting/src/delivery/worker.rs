@@ -26,6 +26,7 @@ use crate::domain::{
     BankAccount, BankDirectory, BusinessId, Delivery, NewTransaction, Transaction, Webhook,
     WebhookFormat,
 };
+use crate::metrics::Metrics;
 use crate::storage::{AttemptRecord, NextStep, Store, StoreResult};
 
 /// Deliveries in flight at once, per worker.
@@ -127,6 +128,7 @@ pub struct Worker {
     policy: Policy,
     banks: &'static BankDirectory,
     wakeup: Wakeup,
+    metrics: Arc<Metrics>,
 }
 
 /// A delivery to attempt, with what its request is made of.
@@ -145,13 +147,15 @@ struct Job {
 }
 
 impl Worker {
-    /// A worker over `store`, taking deliveries handed over through `wakeup`.
+    /// A worker over `store`, taking deliveries handed over through `wakeup`, counting its
+    /// attempts in `metrics`.
     pub fn new(
         store: Arc<dyn Store>,
         sender: Sender,
         policy: Policy,
         banks: &'static BankDirectory,
         wakeup: Wakeup,
+        metrics: Arc<Metrics>,
     ) -> Self {
         let _ = wakeup.0.lease.set(policy.timeout + LEASE_MARGIN);
         Self {
@@ -160,6 +164,7 @@ impl Worker {
             policy,
             banks,
             wakeup,
+            metrics,
         }
     }
 
@@ -413,6 +418,18 @@ impl Worker {
             }
         };
         tracing::debug!(delivery = delivery.id, status = ?answer.status, error = %answer.error, "delivery attempt");
+        let (outcome, since_enqueued) = match next {
+            NextStep::Succeeded => (
+                "succeeded",
+                u64::try_from(now_ms() - delivery.created_at)
+                    .ok()
+                    .map(Duration::from_millis),
+            ),
+            NextStep::RetryAt(_) => ("retry", None),
+            NextStep::Failed => ("failed", None),
+        };
+        self.metrics
+            .attempt(outcome, Some(answer.latency), since_enqueued);
         Some(record(next, Some(&answer), answer.error.clone(), disable))
     }
 }

@@ -26,6 +26,7 @@ use crate::domain::BankDirectory;
 use crate::ingest::notify::Services;
 use crate::ingest::pull::scheduler::Scheduler;
 use crate::ingest::pull::Polls;
+use crate::metrics::Metrics;
 use crate::storage::{IngestQueue, Store};
 use error::ApiError;
 
@@ -53,6 +54,8 @@ pub struct AppState {
     pub sync_wait: Duration,
     /// How payment requests are made.
     pub payments: PaymentSettings,
+    /// This server's metrics (`GET /metrics`).
+    pub metrics: Arc<Metrics>,
 }
 
 /// How payment requests are made (`tingting serve --order-prefix --payment-tolerance`).
@@ -67,8 +70,10 @@ pub struct PaymentSettings {
 impl AppState {
     /// The state over `store`; starts its ingest queue on the current runtime.
     pub fn new(store: Arc<dyn Store>, banks: &'static BankDirectory, wakeup: Wakeup) -> Self {
+        let metrics = Arc::new(Metrics::new());
         Self {
-            ingest: IngestQueue::start(store.clone()),
+            ingest: IngestQueue::start(store.clone(), metrics.clone()),
+            metrics,
             store,
             banks,
             wakeup,
@@ -173,6 +178,7 @@ pub fn router(state: AppState) -> Router {
         .route("/pay/{public_id}", get(routes::checkout::page))
         .route("/pay/{public_id}/events", get(routes::checkout::events))
         .route("/healthz", get(routes::health::healthz))
+        .route("/metrics", get(routes::health::metrics))
         .route("/openapi.json", get(openapi::serve))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
@@ -185,15 +191,36 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::disable());
     let app = api
         .merge(uploads)
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), timed))
         .fallback(|| async { ApiError::not_found("Not found") })
         .with_state(state);
     with_middleware(app)
+}
+
+/// Times a routed request into the metrics, by its route pattern.
+async fn timed(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    route: axum::extract::MatchedPath,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = request.method().clone();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    state.metrics.http(
+        method.as_str(),
+        route.as_str(),
+        response.status().as_u16(),
+        started.elapsed(),
+    );
+    response
 }
 
 /// The application of an instance that serves no API (`serve --role worker`): `/healthz` only.
 pub fn health_router(state: AppState) -> Router {
     let app = Router::new()
         .route("/healthz", get(routes::health::healthz))
+        .route("/metrics", get(routes::health::metrics))
         .fallback(|| async { ApiError::not_found("Not found: this instance serves no API") })
         .with_state(state);
     with_middleware(app)

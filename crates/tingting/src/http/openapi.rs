@@ -42,6 +42,7 @@ use super::routes;
         routes::deliveries::retry,
         routes::deliveries::replay,
         routes::health::healthz,
+        routes::health::metrics,
     ),
     modifiers(&ApiKeyAuth),
     tags((name = "casso", description = "Casso v2 compatible"),

@@ -8,6 +8,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{IngestRequest, Ingested, Store, StoreError, StoreResult};
 use crate::domain::{BusinessId, NewTransaction};
+use crate::metrics::Metrics;
 
 /// Most batches stored in one database transaction.
 const MAX_GROUP: usize = 64;
@@ -41,10 +42,11 @@ impl Pending {
 }
 
 impl IngestQueue {
-    /// Starts the task that stores queued batches (on the current Tokio runtime).
-    pub fn start(store: Arc<dyn Store>) -> Self {
+    /// Starts the task that stores queued batches (on the current Tokio runtime), counting
+    /// what they did in `metrics`.
+    pub fn start(store: Arc<dyn Store>, metrics: Arc<Metrics>) -> Self {
         let (queue, pending) = mpsc::channel(QUEUE);
-        tokio::spawn(store_groups(store, pending));
+        tokio::spawn(store_groups(store, metrics, pending));
         Self { queue }
     }
 
@@ -74,7 +76,17 @@ impl IngestQueue {
 }
 
 /// Stores what is queued, a group at a time, until every sender is gone.
-async fn store_groups(store: Arc<dyn Store>, mut pending: mpsc::Receiver<Pending>) {
+async fn store_groups(
+    store: Arc<dyn Store>,
+    metrics: Arc<Metrics>,
+    mut pending: mpsc::Receiver<Pending>,
+) {
+    let count = |p: &Pending, result: &StoreResult<Ingested>| {
+        if let Ok(stored) = result {
+            let sources = p.transactions.iter().map(|t| t.source.as_str());
+            metrics.ingested(sources, &stored.outcomes);
+        }
+    };
     let mut group = Vec::with_capacity(MAX_GROUP);
     while pending.recv_many(&mut group, MAX_GROUP).await > 0 {
         let requests: Vec<IngestRequest<'_>> = group.iter().map(Pending::request).collect();
@@ -83,7 +95,9 @@ async fn store_groups(store: Arc<dyn Store>, mut pending: mpsc::Receiver<Pending
         match stored {
             Ok(results) => {
                 for (p, result) in group.drain(..).zip(results) {
-                    let _ = p.reply.send(Ok(result));
+                    let result = Ok(result);
+                    count(&p, &result);
+                    let _ = p.reply.send(result);
                 }
             }
             Err(e) if group.len() == 1 => {
@@ -99,6 +113,7 @@ async fn store_groups(store: Arc<dyn Store>, mut pending: mpsc::Receiver<Pending
                         r.pop()
                             .ok_or_else(|| StoreError::Unavailable("no answer for a batch".into()))
                     });
+                    count(&p, &result);
                     let _ = p.reply.send(result);
                 }
             }

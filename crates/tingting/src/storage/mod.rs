@@ -453,6 +453,14 @@ pub trait Store: Send + Sync + 'static {
         ids: &[i64],
     ) -> StoreResult<Vec<PaymentEvent>>;
 
+    /// The outbox of every business: pending deliveries, and the earliest `next_attempt_at`
+    /// of those due at `now` (None when none is due).
+    async fn outbox_stats(&self, now: i64) -> StoreResult<(i64, Option<i64>)>;
+
+    /// Feeds of every business as `(kind, enabled, failing, how many)` (failing: the last
+    /// poll failed).
+    async fn feed_health(&self) -> StoreResult<Vec<(String, bool, bool, i64)>>;
+
     /// Calls `woken` each time another process enqueues deliveries nobody holds
     /// (PostgreSQL `LISTEN`/`NOTIFY`), until the connection fails (an error: the caller
     /// listens again). Returns Ok at once where the backend has no such signal (SQLite, one

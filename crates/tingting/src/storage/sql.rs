@@ -1921,6 +1921,32 @@ macro_rules! impl_store {
                 Ok(events)
             }
 
+            async fn outbox_stats(&self, now: i64) -> StoreResult<(i64, Option<i64>)> {
+                // Operator figures across businesses (no tenant's data leaves them).
+                sqlx::query_as(
+                    "SELECT COUNT(*), MIN(CASE WHEN next_attempt_at <= $1 THEN next_attempt_at END) \
+                     FROM deliveries WHERE status = 'pending'",
+                )
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)
+            }
+
+            async fn feed_health(&self) -> StoreResult<Vec<(String, bool, bool, i64)>> {
+                let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+                    "SELECT kind, enabled, CAST(CASE WHEN consecutive_failures > 0 THEN 1 ELSE 0 END AS BIGINT), \
+                     COUNT(*) FROM feeds GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+                )
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(kind, enabled, failing, n)| (kind, enabled != 0, failing != 0, n))
+                    .collect())
+            }
+
             async fn listen_outbox(&self, woken: &(dyn Fn() + Send + Sync)) -> StoreResult<()> {
                 self.listen_outbox_here(woken).await
             }

@@ -236,6 +236,7 @@ impl TestServer {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let wakeup = Wakeup::default();
+        let state = AppState::new(store.clone(), BankDirectory::builtin(), wakeup.clone());
         if let Some((policy, allow_private)) = worker {
             let sender = Sender::new(policy.timeout, allow_private).expect("HTTP client");
             let worker = Worker::new(
@@ -244,6 +245,7 @@ impl TestServer {
                 policy,
                 BankDirectory::builtin(),
                 wakeup.clone(),
+                state.metrics.clone(),
             );
             let mut stopped = stopped.clone();
             tokio::spawn(worker.run(async move {
@@ -258,7 +260,6 @@ impl TestServer {
                 let _ = until_stopped.wait_for(|s| *s).await;
             },
         ));
-        let state = AppState::new(store.clone(), BankDirectory::builtin(), wakeup);
         let mut until_stopped = stopped.clone();
         tokio::spawn(state.scheduler().run(async move {
             let _ = until_stopped.wait_for(|s| *s).await;

@@ -10,6 +10,7 @@ use crate::delivery::policy::{parse_duration, parse_schedule, Policy, DEFAULT_SC
 use crate::delivery::sender::Sender;
 use crate::delivery::worker::{Wakeup, Worker};
 use crate::domain::BankDirectory;
+use crate::http::limit::{Limits, RateLimit};
 use crate::http::{self, AppState, PaymentSettings};
 use crate::{delivery, demo, payments, storage};
 
@@ -65,6 +66,13 @@ pub struct ServeArgs {
     /// request sets its own `tolerance`.
     #[arg(long, env = "TINGTING_PAYMENT_TOLERANCE", default_value = "0", value_parser = clap::value_parser!(i64).range(0..))]
     payment_tolerance: i64,
+    /// Requests per API key: `N/s`, `N/min` or `N/h` across all instances, or `off`.
+    #[arg(long, env = "TINGTING_RATE_LIMIT_API", default_value = "off", value_parser = RateLimit::parse)]
+    rate_limit_api: std::option::Option<RateLimit>,
+    /// Posts per notification ingest URL: `N/s`, `N/min` or `N/h` across all instances, or
+    /// `off`.
+    #[arg(long, env = "TINGTING_RATE_LIMIT_INGEST", default_value = "off", value_parser = RateLimit::parse)]
+    rate_limit_ingest: std::option::Option<RateLimit>,
 }
 
 fn parse_prefix(s: &str) -> Result<paymatch::Prefix, String> {
@@ -112,6 +120,10 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         .with_payments(PaymentSettings {
             prefix: args.order_prefix,
             tolerance: args.payment_tolerance,
+        })
+        .with_limits(Limits {
+            api_key: args.rate_limit_api,
+            ingest_token: args.rate_limit_ingest,
         });
     let mut background = Vec::new();
     if args.role != Role::Api {

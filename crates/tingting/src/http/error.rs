@@ -41,6 +41,8 @@ pub struct ApiError {
     status: StatusCode,
     code: i64,
     message: Cow<'static, str>,
+    /// Seconds for `Retry-After` (429, 503).
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -50,7 +52,14 @@ impl ApiError {
             status,
             code: i64::from(status.as_u16()),
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    /// The same error telling the client to retry after `seconds`.
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     /// An error with a Casso-specific envelope code (such as 12, "Webhook not exists").
@@ -59,6 +68,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
     }
 
@@ -100,6 +110,11 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Apikey"));
+        }
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

@@ -7,7 +7,7 @@ use axum::http::{header, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
-use super::AppState;
+use super::{limit, AppState};
 use crate::domain::api_key;
 use crate::domain::Principal;
 
@@ -32,11 +32,17 @@ impl FromRequestParts<AppState> for Auth {
         if !scheme.eq_ignore_ascii_case("apikey") || key.is_empty() {
             return Err(ApiError::unauthorized());
         }
+        let digest = api_key::digest(key);
         let principal = state
             .store
-            .authenticate_api_key(&api_key::digest(key))
+            .authenticate_api_key(&digest)
             .await?
             .ok_or_else(ApiError::unauthorized)?;
+        if let Some(limit) = state.limits.api_key {
+            // Counted by a prefix of the key's digest: the key itself is never stored.
+            let name = format!("key:{}", &digest[..digest.len().min(16)]);
+            limit::check(state.store.as_ref(), &name, limit, "API key").await?;
+        }
         Ok(Auth(principal))
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod limit;
 pub mod openapi;
 pub mod params;
 pub mod routes;
@@ -56,6 +57,8 @@ pub struct AppState {
     pub payments: PaymentSettings,
     /// This server's metrics (`GET /metrics`).
     pub metrics: Arc<Metrics>,
+    /// Rate limits per credential.
+    pub limits: limit::Limits,
 }
 
 /// How payment requests are made (`tingting serve --order-prefix --payment-tolerance`).
@@ -80,7 +83,14 @@ impl AppState {
             polls: Polls::default(),
             sync_wait: DEFAULT_SYNC_WAIT,
             payments: PaymentSettings::default(),
+            limits: limit::Limits::default(),
         }
+    }
+
+    /// The same state with rate limits.
+    pub fn with_limits(mut self, limits: limit::Limits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// The same state with other payment request settings.

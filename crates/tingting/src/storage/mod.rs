@@ -453,6 +453,10 @@ pub trait Store: Send + Sync + 'static {
         ids: &[i64],
     ) -> StoreResult<Vec<PaymentEvent>>;
 
+    /// Counts one request of rate-limit key `key` in the window starting at `window_start`
+    /// (ms); returns the window's count so far. Opening a window forgets the key's older ones.
+    async fn hit_rate_limit(&self, key: &str, window_start: i64) -> StoreResult<i64>;
+
     /// The outbox of every business: pending deliveries, and the earliest `next_attempt_at`
     /// of those due at `now` (None when none is due).
     async fn outbox_stats(&self, now: i64) -> StoreResult<(i64, Option<i64>)>;

@@ -1921,6 +1921,26 @@ macro_rules! impl_store {
                 Ok(events)
             }
 
+            async fn hit_rate_limit(&self, key: &str, window_start: i64) -> StoreResult<i64> {
+                let (hits,): (i64,) = sqlx::query_as(
+                    "INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1) \
+                     ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1 \
+                     RETURNING hits",
+                )
+                .bind(key)
+                .bind(window_start)
+                .fetch_one(self.write_pool())
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                if hits == 1 {
+                    let forget = sqlx::query("DELETE FROM rate_limits WHERE key = $1 AND window_start < $2")
+                        .bind(key)
+                        .bind(window_start);
+                    self.write_one(forget).await?;
+                }
+                Ok(hits)
+            }
+
             async fn outbox_stats(&self, now: i64) -> StoreResult<(i64, Option<i64>)> {
                 // Operator figures across businesses (no tenant's data leaves them).
                 sqlx::query_as(

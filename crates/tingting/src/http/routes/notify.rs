@@ -20,7 +20,8 @@ use crate::ingest::notify::{self, NotifyError, NotifyReport};
     responses((status = 200, body = Envelope<NotifyReport>, description = "What became of each message"),
               (status = 400, description = "The body could not be decoded"),
               (status = 401, description = "The feed has a secret and X-Signature is missing or wrong"),
-              (status = 404, description = "No such ingest URL")))]
+              (status = 404, description = "No such ingest URL"),
+              (status = 429, description = "Over the ingest URL's rate limit; see Retry-After")))]
 pub async fn notify(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -36,6 +37,10 @@ pub async fn notify(
         .feed_by_token(&digest(&token))
         .await?
         .ok_or_else(unknown)?;
+    if let Some(limit) = state.limits.ingest_token {
+        let name = format!("feed:{}", feed.id);
+        crate::http::limit::check(state.store.as_ref(), &name, limit, "ingest URL").await?;
+    }
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let envelope = notify::Envelope {
         content_type: text(header::CONTENT_TYPE.as_str()),

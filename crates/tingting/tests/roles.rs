@@ -9,8 +9,14 @@ use std::time::Duration;
 
 use common::{eventually, Backend, Receiver, ServeProcess, TestServer};
 use serde_json::{json, Value};
+use tingting::domain::time::now_ms;
+use tingting::domain::{DemoSettings, FeedSettings, NewFeed};
+use tingting::storage::PollRecord;
 
-both_backends!(api_and_worker_instances_split_the_work);
+both_backends!(
+    api_and_worker_instances_split_the_work,
+    stale_polls_are_fenced
+);
 
 /// A credit of `amount` with bank reference `reference`, booked now.
 fn credit(reference: &str) -> Value {
@@ -92,4 +98,80 @@ async fn api_and_worker_instances_split_the_work(backend: Backend) {
         "{body}"
     );
     assert_eq!(rx.bodies().len(), 2);
+}
+
+/// A poller that outlived its claim cannot record over the instance that claimed the feed
+/// after it: its cursor, health and lease extensions are refused (fencing tokens).
+async fn stale_polls_are_fenced(backend: Backend) {
+    let Some(mut srv) = TestServer::start(backend).await else {
+        return;
+    };
+    let t = srv.tenant("owner@hoasen.vn", "Cửa hàng Hoa Sen").await;
+    let account = srv.account(&t, "ACB", "12345678").await;
+    // No scheduler of this process polls it: the test plays two instances.
+    srv.stop();
+    let settings = FeedSettings::Demo(DemoSettings::new(1.0).unwrap());
+    srv.store
+        .create_feed(
+            t.user.business_id,
+            account.id,
+            &NewFeed::pull(settings, 60_000).unwrap(),
+        )
+        .await
+        .unwrap();
+    let now = now_ms() + 120_000; // the new feed is due
+    let first = srv.store.claim_feeds(now, now + 1_000, 10).await.unwrap();
+    assert_eq!(first.len(), 1);
+    // The first claim's lease runs out; a second instance claims the feed.
+    let second = srv
+        .store
+        .claim_feeds(now + 2_000, now + 10_000, 10)
+        .await
+        .unwrap();
+    assert_eq!(second.len(), 1);
+    let (stale, fresh) = (&first[0], &second[0]);
+    assert!(fresh.lease_token > stale.lease_token);
+    let record = |feed: &tingting::domain::Feed, cursor: &str| PollRecord {
+        feed_id: feed.id,
+        lease_token: feed.lease_token,
+        started_at: now,
+        finished_at: now + 3_000,
+        next_poll_at: now + 60_000,
+        cursor: Some(cursor.to_string()),
+        log: String::new(),
+        error: None,
+    };
+    let store = &srv.store;
+    assert!(!store
+        .extend_feed_lease(
+            t.user.business_id,
+            stale.id,
+            stale.lease_token,
+            now + 20_000
+        )
+        .await
+        .unwrap());
+    assert!(!store
+        .finish_poll(t.user.business_id, &record(stale, "stale"))
+        .await
+        .unwrap());
+    assert!(store
+        .finish_poll(t.user.business_id, &record(fresh, "fresh"))
+        .await
+        .unwrap());
+    let feeds = store
+        .list_feeds(t.user.business_id, Some(account.id))
+        .await
+        .unwrap();
+    assert_eq!(feeds[0].cursor, "fresh");
+    // A late stale record after the fresh one changes nothing either.
+    assert!(!store
+        .finish_poll(t.user.business_id, &record(stale, "stale"))
+        .await
+        .unwrap());
+    let feeds = store
+        .list_feeds(t.user.business_id, Some(account.id))
+        .await
+        .unwrap();
+    assert_eq!(feeds[0].cursor, "fresh");
 }

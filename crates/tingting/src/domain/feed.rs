@@ -332,6 +332,9 @@ pub struct Feed {
     pub consecutive_failures: i64,
     /// Creation instant (ms).
     pub created_at: i64,
+    /// The fencing token of its latest claim: every claim increments it, and a poll records
+    /// its outcome only under the token it was claimed with.
+    pub lease_token: i64,
 }
 
 impl Feed {

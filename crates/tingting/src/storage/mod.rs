@@ -195,6 +195,8 @@ pub struct PollRecord {
     pub finished_at: i64,
     /// When the feed is due next (ms).
     pub next_poll_at: i64,
+    /// The claim the poll ran under ([`Feed::lease_token`]).
+    pub lease_token: i64,
     /// The feed's new cursor; None keeps the old one.
     pub cursor: Option<String>,
     /// What the poll printed.
@@ -294,20 +296,24 @@ pub trait Store: Send + Sync + 'static {
     /// again, by any instance, before its lease expires or its poll is finished.
     async fn claim_feeds(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<Feed>>;
 
-    /// Extends the claim of a feed being polled (a command with a long timeout).
+    /// Extends the claim of a feed being polled (a command with a long timeout), if the claim
+    /// `lease_token` ([`Feed::lease_token`]) is still the feed's; false when another claim
+    /// took the feed over.
     async fn extend_feed_lease(
         &self,
         business_id: BusinessId,
         feed_id: i64,
+        lease_token: i64,
         lease_until: i64,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<bool>;
 
     /// When the earliest enabled pull feed is due (operator-level), if there is one.
     async fn next_feed_due(&self) -> StoreResult<Option<i64>>;
 
     /// Records a finished poll: releases the claim, schedules the next poll, keeps the
-    /// cursor (when given) and the log, and updates the feed's health.
-    async fn finish_poll(&self, business_id: BusinessId, poll: &PollRecord) -> StoreResult<()>;
+    /// cursor (when given) and the log, and updates the feed's health; only under the claim
+    /// it ran under (false, nothing recorded, when another claim took the feed over).
+    async fn finish_poll(&self, business_id: BusinessId, poll: &PollRecord) -> StoreResult<bool>;
 
     /// Asks for the account's enabled pull feeds to be polled at once; returns them.
     async fn request_sync(

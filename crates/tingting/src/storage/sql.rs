@@ -304,7 +304,7 @@ impl From<ApiKeyRow> for ApiKeyRecord {
 
 pub(super) const FEED_COLUMNS: &str = "id, business_id, account_id, kind, settings, token_prefix, \
     secret, enabled, interval_ms, next_poll_at, polled_at, cursor, last_log, last_success_at, \
-    last_error, last_error_at, consecutive_failures, created_at";
+    last_error, last_error_at, consecutive_failures, created_at, lease_token";
 
 /// What a claim's inner select ends with: `FOR UPDATE SKIP LOCKED` on PostgreSQL, so that
 /// concurrent claimers never take the same row; nothing on SQLite, whose writers are
@@ -324,7 +324,8 @@ fn lock_clause(skip_locked: bool) -> &'static str {
 pub(super) fn claim_feeds_sql(skip_locked: bool) -> String {
     let lock = lock_clause(skip_locked);
     format!(
-        "UPDATE feeds SET lease_until = $1 WHERE id IN (SELECT id FROM feeds \
+        "UPDATE feeds SET lease_until = $1, lease_token = lease_token + 1 \
+         WHERE id IN (SELECT id FROM feeds \
          WHERE next_poll_at IS NOT NULL AND enabled = 1 \
          AND (next_poll_at <= $2 OR sync_requested_at >= COALESCE(polled_at, -1)) \
          AND (lease_until IS NULL OR lease_until <= $2) \
@@ -340,7 +341,7 @@ pub(super) const FINISH_POLL: &str = "UPDATE feeds SET lease_until = NULL, polle
     consecutive_failures = CASE WHEN $1 IS NULL THEN 0 ELSE consecutive_failures + 1 END, \
     last_error = COALESCE($1, last_error), \
     last_error_at = CASE WHEN $1 IS NULL THEN last_error_at ELSE $2 END \
-    WHERE business_id = $7 AND id = $8";
+    WHERE business_id = $7 AND id = $8 AND lease_token = $9";
 
 /// Deliveries of an account's transactions enqueued since `$3` and not attempted yet.
 pub(super) const UNATTEMPTED_DELIVERIES: &str = "SELECT COUNT(*) FROM deliveries d \
@@ -369,6 +370,7 @@ pub(super) struct FeedRow {
     last_error_at: Option<i64>,
     consecutive_failures: i64,
     created_at: i64,
+    lease_token: i64,
 }
 
 impl TryFrom<FeedRow> for Feed {
@@ -400,6 +402,7 @@ impl TryFrom<FeedRow> for Feed {
             last_error_at: r.last_error_at,
             consecutive_failures: r.consecutive_failures,
             created_at: r.created_at,
+            lease_token: r.lease_token,
         })
     }
 }
@@ -1159,13 +1162,13 @@ macro_rules! impl_store {
                 rows.into_iter().map(Feed::try_from).collect()
             }
 
-            async fn extend_feed_lease(&self, business_id: BusinessId, feed_id: i64, lease_until: i64) -> StoreResult<()> {
-                let query = sqlx::query("UPDATE feeds SET lease_until = $1 WHERE business_id = $2 AND id = $3")
+            async fn extend_feed_lease(&self, business_id: BusinessId, feed_id: i64, lease_token: i64, lease_until: i64) -> StoreResult<bool> {
+                let query = sqlx::query("UPDATE feeds SET lease_until = $1 WHERE business_id = $2 AND id = $3 AND lease_token = $4")
                     .bind(lease_until)
                     .bind(business_id)
-                    .bind(feed_id);
-                self.write_one(query).await?;
-                Ok(())
+                    .bind(feed_id)
+                    .bind(lease_token);
+                Ok(self.write_one(query).await? > 0)
             }
 
             async fn next_feed_due(&self) -> StoreResult<Option<i64>> {
@@ -1179,7 +1182,7 @@ macro_rules! impl_store {
                 .map_err(StoreError::from_sqlx)
             }
 
-            async fn finish_poll(&self, business_id: BusinessId, poll: &$crate::storage::PollRecord) -> StoreResult<()> {
+            async fn finish_poll(&self, business_id: BusinessId, poll: &$crate::storage::PollRecord) -> StoreResult<bool> {
                 let query = sqlx::query(sql::FINISH_POLL)
                     .bind(poll.error.as_deref())
                     .bind(poll.finished_at)
@@ -1188,9 +1191,9 @@ macro_rules! impl_store {
                     .bind(poll.cursor.as_deref())
                     .bind(&poll.log)
                     .bind(business_id)
-                    .bind(poll.feed_id);
-                self.write_one(query).await?;
-                Ok(())
+                    .bind(poll.feed_id)
+                    .bind(poll.lease_token);
+                Ok(self.write_one(query).await? > 0)
             }
 
             async fn request_sync(

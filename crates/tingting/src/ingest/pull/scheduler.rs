@@ -117,13 +117,23 @@ impl Scheduler {
     async fn poll(&self, feed: Feed, started_at: i64) {
         if let FeedSettings::Command(s) = &feed.settings {
             let until = started_at + s.timeout_ms as i64 + LEASE_MARGIN_MS;
-            if let Err(e) = self
+            match self
                 .store
-                .extend_feed_lease(feed.business_id, feed.id, until)
+                .extend_feed_lease(feed.business_id, feed.id, feed.lease_token, until)
                 .await
             {
-                tracing::warn!(feed = feed.id, error = %e, "cannot extend a poll's claim");
-                return;
+                Ok(true) => {}
+                Ok(false) => {
+                    tracing::warn!(
+                        feed = feed.id,
+                        "another instance claimed the feed; not polling"
+                    );
+                    return;
+                }
+                Err(e) => {
+                    tracing::warn!(feed = feed.id, error = %e, "cannot extend a poll's claim");
+                    return;
+                }
             }
         }
         let polled = match self
@@ -136,9 +146,16 @@ impl Scheduler {
             Err(e) => Polled::failed(format!("cannot read the account: {e}")),
         };
         let record = finished(&feed, started_at, polled);
-        if let Err(e) = self.store.finish_poll(feed.business_id, &record).await {
+        match self.store.finish_poll(feed.business_id, &record).await {
+            Ok(true) => {}
+            // Its transactions are stored (and deduplicated); its cursor and health are not
+            // recorded over the newer claim's.
+            Ok(false) => tracing::warn!(
+                feed = feed.id,
+                "the poll outlived its claim and another instance took the feed over; its outcome is not recorded"
+            ),
             // The lease expires and the feed is polled again; nothing is lost.
-            tracing::warn!(feed = feed.id, error = %e, "cannot record a poll");
+            Err(e) => tracing::warn!(feed = feed.id, error = %e, "cannot record a poll"),
         }
         if let Some(error) = &record.error {
             tracing::info!(feed = feed.id, %error, "feed poll failed");
@@ -218,6 +235,7 @@ fn finished(feed: &Feed, started_at: i64, polled: Polled) -> PollRecord {
     };
     PollRecord {
         feed_id: feed.id,
+        lease_token: feed.lease_token,
         started_at,
         finished_at,
         next_poll_at: finished_at + next_delay(feed.interval_ms, failures, rand::rng().random()),

@@ -4,6 +4,7 @@ mod admin;
 mod backup;
 mod feed;
 mod import;
+mod migrate;
 mod serve;
 mod webhook;
 
@@ -68,6 +69,8 @@ enum Command {
     Webhook(webhook::WebhookCommand),
     /// Copy a SQLite database consistently while the server runs.
     Backup(backup::BackupArgs),
+    /// Move a SQLite installation to PostgreSQL (verified; safe to re-run).
+    MigrateDb(migrate::MigrateArgs),
 }
 
 /// Parses the command line, runs the command and turns failures into one clear line on stderr.
@@ -104,6 +107,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import::run(&database, args).await,
         Command::Webhook(cmd) => webhook::run(&database, cmd).await,
         Command::Backup(args) => backup::run(&database, args).await,
+        Command::MigrateDb(args) => migrate::run(&database, args).await,
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod backup;
 mod group_commit;
+pub mod migrate;
 mod plan;
 mod postgres;
 mod settle;

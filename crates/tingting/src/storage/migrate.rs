@@ -224,23 +224,46 @@ impl Value {
     }
 }
 
-fn read_sqlite(row: &sqlx::sqlite::SqliteRow, columns: &[Column]) -> StoreResult<Vec<Value>> {
+/// A row's values, read as PostgreSQL types them (on either side).
+fn read_row<R>(row: &R, columns: &[Column]) -> Result<Vec<Value>, MigrateError>
+where
+    R: Row,
+    for<'r> Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'c> &'c str: sqlx::ColumnIndex<R>,
+{
     columns
         .iter()
         .map(|c| {
+            let name = c.name.as_str();
             Ok(if c.text {
-                Value::Text(
-                    row.try_get(c.name.as_str())
-                        .map_err(StoreError::from_sqlx)?,
-                )
+                Value::Text(row.try_get(name).map_err(sqlx_err)?)
             } else {
-                Value::Int(
-                    row.try_get(c.name.as_str())
-                        .map_err(StoreError::from_sqlx)?,
-                )
+                Value::Int(row.try_get(name).map_err(sqlx_err)?)
             })
         })
         .collect()
+}
+
+/// Row count and SHA-256 of a table's rows, fed in key order.
+#[derive(Default)]
+struct RowDigest {
+    rows: i64,
+    hash: Sha256,
+}
+
+impl RowDigest {
+    fn add(&mut self, values: &[Value]) {
+        for v in values {
+            v.render(&mut self.hash);
+        }
+        self.hash.update("\x1e");
+        self.rows += 1;
+    }
+
+    fn finish(self) -> (i64, String) {
+        (self.rows, hex::encode(self.hash.finalize()))
+    }
 }
 
 /// The table's rows in key order (byte order for text keys on both sides: SQLite's `BINARY`,
@@ -282,7 +305,7 @@ async fn copy(
     loop {
         let row = rows.try_next().await.map_err(sqlx_err)?;
         if let Some(row) = &row {
-            batch.push(read_sqlite(row, columns)?);
+            batch.push(read_row(row, columns)?);
         }
         if batch.len() == ROWS_PER_INSERT || (row.is_none() && !batch.is_empty()) {
             let mut qb = sqlx::QueryBuilder::<sqlx::Postgres>::new(&head);
@@ -317,15 +340,11 @@ async fn digest_sqlite(
 ) -> Result<(i64, String), MigrateError> {
     let sql = select(table, columns, key, false);
     let mut rows = sqlx::query(&sql).fetch(sqlite);
-    let (mut n, mut hash) = (0, Sha256::new());
+    let mut digest = RowDigest::default();
     while let Some(row) = rows.try_next().await.map_err(sqlx_err)? {
-        for v in read_sqlite(&row, columns)? {
-            v.render(&mut hash);
-        }
-        hash.update("\x1e");
-        n += 1;
+        digest.add(&read_row(&row, columns)?);
     }
-    Ok((n, hex::encode(hash.finalize())))
+    Ok(digest.finish())
 }
 
 /// Row count and SHA-256 of the PostgreSQL table.
@@ -337,18 +356,9 @@ async fn digest_postgres(
 ) -> Result<(i64, String), MigrateError> {
     let sql = select(table, columns, key, true);
     let mut rows = sqlx::query(&sql).fetch(pg);
-    let (mut n, mut hash) = (0, Sha256::new());
+    let mut digest = RowDigest::default();
     while let Some(row) = rows.try_next().await.map_err(sqlx_err)? {
-        for c in columns {
-            let v = if c.text {
-                Value::Text(row.try_get(c.name.as_str()).map_err(sqlx_err)?)
-            } else {
-                Value::Int(row.try_get(c.name.as_str()).map_err(sqlx_err)?)
-            };
-            v.render(&mut hash);
-        }
-        hash.update("\x1e");
-        n += 1;
+        digest.add(&read_row(&row, columns)?);
     }
-    Ok((n, hex::encode(hash.finalize())))
+    Ok(digest.finish())
 }

@@ -327,7 +327,7 @@ pub(super) fn claim_feeds_sql(skip_locked: bool) -> String {
         "UPDATE feeds SET lease_until = $1, lease_token = lease_token + 1 \
          WHERE id IN (SELECT id FROM feeds \
          WHERE next_poll_at IS NOT NULL AND enabled = 1 \
-         AND (next_poll_at <= $2 OR sync_requested_at >= COALESCE(polled_at, -1)) \
+         AND (next_poll_at <= $2 OR sync_requested_at > COALESCE(polled_at, -1)) \
          AND (lease_until IS NULL OR lease_until <= $2) \
          ORDER BY next_poll_at, id LIMIT $3{lock}) RETURNING {FEED_COLUMNS}"
     )

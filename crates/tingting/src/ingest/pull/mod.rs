@@ -132,7 +132,9 @@ pub async fn sync(
     let polled = |now: &[crate::domain::Feed]| {
         feeds.iter().all(|f| {
             now.iter().find(|n| n.id == f.id).is_none_or(|n| {
-                !n.enabled || n.polled_at.is_some_and(|started| started > requested)
+                // A poll started in the millisecond of the request counts (the claim, too,
+                // takes only requests made after the last poll started).
+                !n.enabled || n.polled_at.is_some_and(|started| started >= requested)
             })
         })
     };

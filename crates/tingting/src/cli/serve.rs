@@ -22,7 +22,7 @@ pub enum Role {
     /// The API only: what it stores is delivered by the workers of other instances.
     Api,
     /// The delivery worker, the feed scheduler and the payment expiry; HTTP serves
-    /// `/healthz` only.
+    /// `/healthz` and `/metrics` only.
     Worker,
 }
 

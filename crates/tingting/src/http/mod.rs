@@ -226,7 +226,8 @@ async fn timed(
     response
 }
 
-/// The application of an instance that serves no API (`serve --role worker`): `/healthz` only.
+/// The application of an instance that serves no API (`serve --role worker`): `/healthz` and
+/// `/metrics` only.
 pub fn health_router(state: AppState) -> Router {
     let app = Router::new()
         .route("/healthz", get(routes::health::healthz))

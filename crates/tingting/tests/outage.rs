@@ -6,74 +6,13 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::proxy::Proxy;
 use common::{eventually, Backend, ServeProcess, TestServer};
 use serde_json::{json, Value};
 
 both_backends!(database_outage_is_503_then_recovers);
-
-/// A TCP proxy to the database that can be cut (every connection dropped, new ones refused)
-/// and restored.
-struct Proxy {
-    port: u16,
-    up: Arc<AtomicBool>,
-    connections: Arc<Mutex<Vec<tokio::task::JoinHandle<()>>>>,
-    accept: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        self.accept.abort();
-        self.cut();
-    }
-}
-
-impl Proxy {
-    async fn start(upstream: String) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let up = Arc::new(AtomicBool::new(true));
-        let connections = Arc::new(Mutex::new(Vec::new()));
-        let (up2, connections2) = (up.clone(), connections.clone());
-        let accept = tokio::spawn(async move {
-            loop {
-                let Ok((mut client, _)) = listener.accept().await else {
-                    return;
-                };
-                if !up2.load(Ordering::SeqCst) {
-                    continue; // dropped: refused
-                }
-                let upstream = upstream.clone();
-                let task = tokio::spawn(async move {
-                    if let Ok(mut server) = tokio::net::TcpStream::connect(upstream).await {
-                        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
-                    }
-                });
-                connections2.lock().unwrap().push(task);
-            }
-        });
-        Self {
-            port,
-            up,
-            connections,
-            accept,
-        }
-    }
-
-    fn cut(&self) {
-        self.up.store(false, Ordering::SeqCst);
-        for task in self.connections.lock().unwrap().drain(..) {
-            task.abort();
-        }
-    }
-
-    fn restore(&self) {
-        self.up.store(true, Ordering::SeqCst);
-    }
-}
 
 fn credit(reference: &str) -> Value {
     json!({"bookedAt": "2026-11-30T03:00:00Z", "amount": 75_000,
@@ -87,18 +26,14 @@ async fn database_outage_is_503_then_recovers(backend: Backend) {
     let t = setup.tenant("owner@hoasen.vn", "Cửa hàng Hoa Sen").await;
     setup.account(&t, "ACB", "12345678").await;
     setup.stop();
-    let mut url = url::Url::parse(&setup.db.url).unwrap();
-    let proxy = match backend {
-        Backend::Sqlite => None,
+    let (proxy, url) = match backend {
+        Backend::Sqlite => (None, setup.db.url.clone()),
         Backend::Postgres => {
-            let upstream = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap_or(5432));
-            let proxy = Proxy::start(upstream).await;
-            url.set_port(Some(proxy.port)).unwrap();
-            url.set_host(Some("127.0.0.1")).unwrap();
-            Some(proxy)
+            let (proxy, url) = Proxy::in_front_of(&setup.db.url).await;
+            (Some(proxy), url)
         }
     };
-    let child = ServeProcess::spawn(url.as_str(), &[]);
+    let child = ServeProcess::spawn(&url, &[]);
     let srv = setup.with_base(&child.base);
     srv.ingest(&t, "12345678", vec![credit("FTOUT1")]).await;
     let Some(proxy) = proxy else {

@@ -8,15 +8,17 @@
 //! `tingting-bench import` generates a statement (canonical CSV, MT940 or camt.053) and times its import
 //! with the `tingting` CLI, sampling its peak RSS.
 //!
-//! `tingting-bench webhooks` starts `tingting serve` and a webhook receiver, pushes
-//! transactions through `POST /v2/ingest` at fixed open-loop rates and prints, per rate, how
-//! many webhooks arrived and the latency from each transaction's scheduled send to its
-//! webhook's arrival. See `crates/bench/README.md`.
+//! `tingting-bench webhooks` starts `tingting serve` (one on SQLite, or several on a fresh
+//! PostgreSQL database) and a webhook receiver, pushes transactions through `POST /v2/ingest`
+//! at fixed open-loop rates and prints, per rate, how many webhooks arrived and the latency
+//! from each transaction's scheduled send to its webhook's arrival; it can kill an instance
+//! mid-step and time the takeover of its deliveries. See `crates/bench/README.md`.
 
 mod camtgen;
 mod csvgen;
 mod load;
 mod mt940gen;
+mod pgdb;
 mod procfs;
 mod tingting;
 mod util;
@@ -31,7 +33,7 @@ use chrono::{Days, FixedOffset, NaiveDateTime, Utc};
 use clap::{Parser, Subcommand};
 use serde::{Deserialize, Serialize};
 
-use crate::tingting::Tingting;
+use crate::tingting::{Server, Tingting};
 use crate::util::{mib, mib_bytes, parse_duration, secs, thousands};
 
 /// tingting's load generator.
@@ -98,12 +100,33 @@ struct WebhookArgs {
     /// The tingting binary [default: target/release/tingting, else next to this binary].
     #[arg(long)]
     tingting: Option<PathBuf>,
-    /// Working directory for the database [default: a new temporary directory].
-    #[arg(long)]
+    /// Working directory for the SQLite database [default: a new temporary directory].
+    #[arg(long, conflicts_with = "database")]
     workdir: Option<PathBuf>,
-    /// Keep the working directory.
+    /// Keep the working directory (with --database: the database).
     #[arg(long)]
     keep: bool,
+    /// A PostgreSQL server URL (e.g. postgres://postgres@127.0.0.1:5432/postgres): the run
+    /// creates a database `tingting_bench_<unix seconds>_<pid>` there and drops it afterwards
+    /// [default: SQLite in the working directory].
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
+    /// `tingting serve` processes on the database, sent to in turn (more than 1 needs
+    /// --database).
+    #[arg(long, default_value_t = 1)]
+    instances: usize,
+    /// SIGKILL the last instance after this much measured time of the first step, and time how
+    /// its pending deliveries are taken over (needs --instances 2 or more).
+    #[arg(long, value_parser = parse_duration)]
+    kill_after: Option<Duration>,
+    /// `--webhook-timeout` of the servers [default: tingting's, 15s]; a killed instance's
+    /// deliveries are taken over once their lease (this plus 5 s) has expired.
+    #[arg(long, value_parser = parse_duration)]
+    webhook_timeout: Option<Duration>,
+    /// An extra argument for every `tingting serve` (repeatable), e.g.
+    /// --serve-arg=--rate-limit-api=1000000/s.
+    #[arg(long = "serve-arg", value_name = "ARG", allow_hyphen_values = true)]
+    serve_args: Vec<String>,
     /// Worker threads of the load generator's runtime (it also runs the receiver).
     #[arg(long, default_value_t = 1)]
     client_threads: usize,
@@ -176,6 +199,11 @@ const EMAIL: &str = "bench@tingting.example";
 const BUSINESS: &str = "Cong ty TNHH Bench";
 const BANK: &str = "ACB";
 const ACCOUNT_NUMBER: &str = "88886868";
+/// `tingting serve`'s default `--webhook-timeout`.
+const TINGTING_WEBHOOK_TIMEOUT: Duration = Duration::from_secs(15);
+/// How much longer than the webhook timeout a delivery stays leased to the worker that claimed
+/// it (`LEASE_MARGIN` of tingting's delivery worker).
+const TINGTING_LEASE_MARGIN: Duration = Duration::from_secs(5);
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
@@ -417,10 +445,9 @@ fn run(args: &ReadArgs, binary: &Path, dir: &Path) -> anyhow::Result<ExitCode> {
         last_from,
         seed: args.seed,
     };
-    let server_pid = server.pid;
     let mut cpu_at_start = CpuSample::default();
     let mut cpu_at_end = CpuSample::default();
-    let cpu_now = || CpuSample::now(server_pid);
+    let cpu_now = || CpuSample::now(std::slice::from_ref(&server));
     let outcome = runtime.block_on(load::run(
         &plan,
         || cpu_at_start = cpu_now(),
@@ -515,17 +542,14 @@ fn webhooks(args: WebhookArgs) -> anyhow::Result<ExitCode> {
         ["legacy", "casso_v2", "standard"].contains(&args.format.as_str()),
         "--format must be legacy, casso_v2 or standard"
     );
+    check_instances(&args)?;
     let binary = find_tingting(args.tingting.as_deref())?;
-    let workdir = prepare_workdir(args.workdir.as_deref(), false)?;
-    anyhow::ensure!(
-        !workdir.path.join(DB_FILE).exists(),
-        "{} already exists: use another --workdir",
-        workdir.path.join(DB_FILE).display()
-    );
     println!(
-        "tingting-bench webhooks: rates {:?}/s via {}, {} measured per rate after {} warm-up, {} webhook, {} CPU(s), {} client thread(s)",
+        "tingting-bench webhooks: rates {:?}/s via {}, {} instance(s) on {}, {} measured per rate after {} warm-up, {} webhook, {} CPU(s), {} client thread(s)",
         args.rate,
         args.via,
+        args.instances,
+        if args.database.is_some() { "PostgreSQL" } else { "SQLite" },
         secs(args.duration),
         secs(args.warmup),
         args.format,
@@ -533,24 +557,116 @@ fn webhooks(args: WebhookArgs) -> anyhow::Result<ExitCode> {
         args.client_threads
     );
     println!("    tingting: {}", binary.display());
+    match &args.database {
+        Some(server_url) => webhooks_on_postgres(&args, binary, server_url),
+        None => webhooks_on_sqlite(&args, binary),
+    }
+}
+
+/// Checks `--instances`, `--kill-after` and `--serve-arg` against each other.
+fn check_instances(args: &WebhookArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(args.instances > 0, "--instances must be at least 1");
+    anyhow::ensure!(
+        args.instances == 1 || args.database.is_some(),
+        "--instances {} needs --database postgres://…: a SQLite database belongs to one process, \
+         so several servers cannot share it",
+        args.instances
+    );
+    if let Some(after) = args.kill_after {
+        anyhow::ensure!(
+            args.instances >= 2,
+            "--kill-after needs --instances 2 or more (a survivor to take over)"
+        );
+        anyhow::ensure!(
+            after < args.duration,
+            "--kill-after must be shorter than --duration"
+        );
+    }
+    anyhow::ensure!(
+        !args
+            .serve_args
+            .iter()
+            .any(|a| a.starts_with("--webhook-timeout")),
+        "pass --webhook-timeout to the bench itself (not with --serve-arg): it sizes the wait \
+         for a killed instance's deliveries"
+    );
+    Ok(())
+}
+
+/// The run on a fresh SQLite database in the working directory.
+fn webhooks_on_sqlite(args: &WebhookArgs, binary: PathBuf) -> anyhow::Result<ExitCode> {
+    let workdir = prepare_workdir(args.workdir.as_deref(), false)?;
+    anyhow::ensure!(
+        !workdir.path.join(DB_FILE).exists(),
+        "{} already exists: use another --workdir",
+        workdir.path.join(DB_FILE).display()
+    );
     println!("    workdir:  {}", workdir.path.display());
-    let result = run_webhooks(&args, &binary, &workdir.path);
+    let result = run_webhooks(args, &tingting_in(&binary, &workdir.path));
     finish_workdir(&workdir, args.keep)?;
     result
 }
 
-fn run_webhooks(args: &WebhookArgs, binary: &Path, dir: &Path) -> anyhow::Result<ExitCode> {
-    let tt = tingting_in(binary, dir);
+/// The run on a database of its own on the PostgreSQL server at `server_url`, dropped
+/// afterwards unless `--keep`.
+fn webhooks_on_postgres(
+    args: &WebhookArgs,
+    binary: PathBuf,
+    server_url: &str,
+) -> anyhow::Result<ExitCode> {
+    let db = pgdb::ScratchDatabase::create(server_url)?;
+    println!("    database: {} (created for this run)", db.url);
+    let tt = Tingting {
+        binary,
+        database: db.url.clone(),
+    };
+    let result = run_webhooks(args, &tt);
+    if args.keep {
+        println!("database kept: {}", db.url);
+    } else {
+        let name = db.name.clone();
+        db.remove()?;
+        println!("database dropped: {name}");
+    }
+    result
+}
+
+/// The arguments of every `tingting serve`.
+fn serve_args(args: &WebhookArgs) -> Vec<String> {
+    let mut serve = vec!["--allow-private-webhooks".to_string()];
+    if let Some(timeout) = args.webhook_timeout {
+        serve.push(format!("--webhook-timeout={}ms", timeout.as_millis()));
+    }
+    serve.extend(args.serve_args.iter().cloned());
+    serve
+}
+
+fn run_webhooks(args: &WebhookArgs, tt: &Tingting) -> anyhow::Result<ExitCode> {
     println!("[1/4] create the database ({})", tt.database);
-    let api_key = create_tenant(&tt)?;
-    println!("[2/4] start the server and the receiver");
-    let server = tt.serve(&["--allow-private-webhooks"])?;
+    let api_key = create_tenant(tt)?;
+    println!("[2/4] start the server(s) and the receiver");
+    let serve = serve_args(args);
+    println!(
+        "    tingting serve --listen 127.0.0.1:0 {}",
+        serve.join(" ")
+    );
+    let mut servers = (0..args.instances)
+        .map(|_| tt.serve(&serve))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(args.client_threads)
         .enable_all()
         .build()?;
-    let base_url = format!("http://{}", server.addr);
-    runtime.block_on(wait_healthy(&base_url))?;
+    for server in &servers {
+        runtime.block_on(wait_healthy(&server.base_url()))?;
+        println!(
+            "    server pid {} on {}, RSS {}",
+            server.pid,
+            server.addr,
+            mib(procfs::memory(server.pid).unwrap_or_default().rss_kib)
+        );
+    }
+    let base_url = servers[0].base_url();
     let receiver = runtime.block_on(webhooks::Receiver::start())?;
     let webhook = runtime.block_on(webhooks::register_webhook(
         &base_url,
@@ -559,6 +675,7 @@ fn run_webhooks(args: &WebhookArgs, binary: &Path, dir: &Path) -> anyhow::Result
         &args.format,
         false,
     ))?;
+    println!("    receiver {} (webhook {webhook})", receiver.url);
     // With payments, the payment events' receiver is the one timed.
     let paid = if args.payments {
         let paid = runtime.block_on(webhooks::Receiver::start())?;
@@ -571,13 +688,6 @@ fn run_webhooks(args: &WebhookArgs, binary: &Path, dir: &Path) -> anyhow::Result
     } else {
         None
     };
-    println!(
-        "    server pid {} on {}, RSS {}; receiver {} (webhook {webhook})",
-        server.pid,
-        server.addr,
-        mib(procfs::memory(server.pid).unwrap_or_default().rss_kib),
-        receiver.url
-    );
     let via = if args.via == "notify" {
         let feed: serde_json::Value = serde_json::from_str(&tt.admin(&[
             "feed",
@@ -595,18 +705,24 @@ fn run_webhooks(args: &WebhookArgs, binary: &Path, dir: &Path) -> anyhow::Result
     } else {
         webhooks::Via::Ingest
     };
-    let target = webhooks::Target {
-        base_url: &base_url,
-        api_key: &api_key,
-        account: ACCOUNT_NUMBER,
-        receiver: paid.as_ref().map_or(&receiver, |(paid, _)| paid),
-        via: &via,
-        pay_account: paid.as_ref().map(|(_, account)| *account),
-    };
+    let lease = args.webhook_timeout.unwrap_or(TINGTING_WEBHOOK_TIMEOUT) + TINGTING_LEASE_MARGIN;
     println!("[3/4] load");
     let mut rows = Vec::new();
     let mut void = false;
     for (index, &rate) in args.rate.iter().enumerate() {
+        let base_urls: Vec<String> = servers
+            .iter()
+            .filter(|s| !s.killed())
+            .map(Server::base_url)
+            .collect();
+        let target = webhooks::Target {
+            base_urls: &base_urls,
+            api_key: &api_key,
+            account: ACCOUNT_NUMBER,
+            receiver: paid.as_ref().map_or(&receiver, |(paid, _)| paid),
+            via: &via,
+            pay_account: paid.as_ref().map(|(_, account)| *account),
+        };
         let step = webhooks::Step {
             index,
             rate,
@@ -615,28 +731,61 @@ fn run_webhooks(args: &WebhookArgs, binary: &Path, dir: &Path) -> anyhow::Result
             drain: args.drain,
         };
         println!(
-            "  step {}/{}: {rate} transactions/s for {} (after {} warm-up)",
+            "  step {}/{}: {rate} transactions/s over {} instance(s) for {} (after {} warm-up)",
             index + 1,
             args.rate.len(),
+            base_urls.len(),
             secs(args.duration),
             secs(args.warmup)
         );
-        let (cpu_before, started) = (CpuSample::now(server.pid), Instant::now());
-        let o = runtime.block_on(webhooks::run_step(&target, &step))?;
-        let cpu = CpuSample::now(server.pid).since(cpu_before);
-        let mem = procfs::memory(server.pid).unwrap_or_default();
-        void |= print_step(&o, cpu, started.elapsed(), mem);
+        let (cpu_before, started) = (CpuSample::now(&servers), Instant::now());
+        let victim = servers.last_mut().filter(|_| index == 0);
+        let kill = args.kill_after.zip(victim).map(|(after, victim)| {
+            println!(
+                "    instance {} (pid {}) is killed (SIGKILL) after {} of measured time; its leases last {}",
+                base_urls.len(),
+                victim.pid,
+                secs(after),
+                secs(lease)
+            );
+            webhooks::Kill {
+                after,
+                instance: base_urls.len() - 1,
+                lease,
+                kill: Box::new(|| victim.kill()),
+            }
+        });
+        let o = runtime.block_on(webhooks::run_step(&target, &step, kill))?;
+        let cpu = CpuSample::now(&servers).since(cpu_before);
+        void |= print_step(&o, cpu, started.elapsed(), base_urls.len(), &servers);
         rows.push((rate, o));
     }
     drop(runtime);
-    println!("[4/4] stop the server");
-    let (status, took) = server.stop()?;
-    println!("    SIGTERM → {status} after {}", secs(took));
+    println!("[4/4] stop the server(s)");
+    for server in servers {
+        if server.killed() {
+            println!("    pid {}: killed during the load", server.pid);
+        } else {
+            let pid = server.pid;
+            let (status, took) = server.stop()?;
+            println!("    pid {pid}: SIGTERM → {status} after {}", secs(took));
+        }
+    }
+    print_summary(&rows, args.instances);
+    if void {
+        println!("!!! A STEP HAD ERRORS OR MISSING WEBHOOKS: see above !!!");
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
 
+/// Prints the table of all steps and the highest rate that kept p99 under 100 ms.
+fn print_summary(rows: &[(u32, webhooks::Outcome)], instances: usize) {
     println!();
+    println!("  {instances} instance(s)");
     println!("  rate/s       sent  delivered  missing   p50 ms   p95 ms   p99 ms   max ms");
     let ms = |us: u64| us as f64 / 1000.0;
-    for (rate, o) in &rows {
+    for (rate, o) in rows {
         let h = &o.latency;
         println!(
             "  {rate:>6} {:>10} {:>10} {:>8} {:>8.2} {:>8.2} {:>8.2} {:>8.2}",
@@ -657,22 +806,21 @@ fn run_webhooks(args: &WebhookArgs, binary: &Path, dir: &Path) -> anyhow::Result
         .map(|(rate, _)| *rate)
         .max();
     match best {
-        Some(rate) => println!("  highest rate with p99 < 100 ms and nothing missing: {rate}/s"),
+        Some(rate) => println!(
+            "  highest rate with p99 < 100 ms and nothing missing on {instances} instance(s): {rate}/s"
+        ),
         None => println!("  no rate kept p99 under 100 ms with nothing missing"),
     }
-    if void {
-        println!("!!! A STEP HAD ERRORS OR MISSING WEBHOOKS: see above !!!");
-        return Ok(ExitCode::FAILURE);
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
-/// Prints one step's figures; returns whether the step had errors or missing webhooks.
+/// Prints one step's figures (`processes` servers ran during it); returns whether the step had
+/// errors or missing webhooks.
 fn print_step(
     o: &webhooks::Outcome,
     cpu: CpuSample,
     elapsed: Duration,
-    mem: procfs::Memory,
+    processes: usize,
+    servers: &[Server],
 ) -> bool {
     let ms = |us: u64| us as f64 / 1000.0;
     let step = elapsed.as_secs_f64();
@@ -708,17 +856,61 @@ fn print_step(
         o.max_send_lag.as_secs_f64() * 1000.0
     );
     println!(
-        "    CPU over the step ({step:.1} s with warm-up and drain): server {:.2} cores, load generator and receiver {:.2} cores, other {:.2} cores",
+        "    CPU over the step ({step:.1} s with warm-up and drain): server(s) {:.2} cores ({} process(es) together), load generator and receiver {:.2} cores, other {:.2} cores",
         cpu.server / step,
+        processes,
         cpu.bench / step,
         (cpu.machine - cpu.server - cpu.bench).max(0.0) / step
     );
+    for server in servers.iter().filter(|s| !s.killed()) {
+        let mem = procfs::memory(server.pid).unwrap_or_default();
+        println!(
+            "    server pid {} RSS {} now, {} peak (VmHWM)",
+            server.pid,
+            mib(mem.rss_kib),
+            mib(mem.hwm_kib)
+        );
+    }
+    let lost = o.kill.as_ref().is_some_and(print_kill);
+    !consistent || o.errors > 0 || o.missing > 0 || lost
+}
+
+/// Prints how the step got over the kill; returns whether transactions were lost.
+fn print_kill(k: &webhooks::KillReport) -> bool {
+    let ms = |us: u64| us as f64 / 1000.0;
     println!(
-        "    server RSS {} now, {} peak (VmHWM)",
-        mib(mem.rss_kib),
-        mib(mem.hwm_kib)
+        "    kill at {} of measured time: {} send(s) in flight to the killed instance failed and went again to a survivor ({} of them it had stored before dying)",
+        secs(k.at),
+        k.resent,
+        k.resent_stored
     );
-    !consistent || o.errors > 0 || o.missing > 0
+    println!(
+        "        sent before the kill and not delivered at it: {} ({} of them sent to the killed instance)",
+        thousands(k.pending),
+        thousands(k.pending_on_killed)
+    );
+    if k.pending == 0 {
+        println!("        delivery gap: none (nothing was pending at the kill)");
+    } else if k.pending > k.lost {
+        println!(
+            "        delivery gap: {} from the kill to the last of them delivered",
+            secs(k.gap)
+        );
+    }
+    let h = &k.latency_after;
+    println!(
+        "        sent after the kill ({} delivered): webhook latency p99 {:.2} ms, max {:.2} ms",
+        thousands(h.len()),
+        ms(h.value_at_quantile(0.99)),
+        ms(h.max())
+    );
+    if k.lost > 0 {
+        println!(
+            "!!! {} TRANSACTION(S) SENT BEFORE THE KILL WERE NEVER DELIVERED: tingting lost them !!!",
+            thousands(k.lost)
+        );
+    }
+    k.lost > 0
 }
 
 /// Creates the bench's user, business, API key and account; returns the key.
@@ -755,6 +947,7 @@ fn create_tenant(tt: &Tingting) -> anyhow::Result<String> {
 /// CPU seconds used so far.
 #[derive(Debug, Default, Clone, Copy)]
 struct CpuSample {
+    /// The server processes, together.
     server: f64,
     bench: f64,
     /// The whole machine (busy time of all CPUs).
@@ -762,10 +955,11 @@ struct CpuSample {
 }
 
 impl CpuSample {
-    /// CPU used so far by the server, this process and the machine.
-    fn now(server_pid: u32) -> Self {
+    /// CPU used so far by the servers together (a killed one until its kill), this process and
+    /// the machine.
+    fn now(servers: &[Server]) -> Self {
         Self {
-            server: procfs::cpu_seconds(Some(server_pid)).unwrap_or(0.0),
+            server: servers.iter().map(Server::cpu_seconds).sum(),
             bench: procfs::cpu_seconds(None).unwrap_or(0.0),
             machine: procfs::machine_busy_seconds().unwrap_or(0.0),
         }

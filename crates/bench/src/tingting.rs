@@ -123,7 +123,7 @@ impl Tingting {
     }
 
     /// Starts `tingting serve --listen 127.0.0.1:0 EXTRA` and waits for its listening line.
-    pub fn serve(&self, extra: &[&str]) -> anyhow::Result<Server> {
+    pub fn serve(&self, extra: &[String]) -> anyhow::Result<Server> {
         let mut child = self
             .command()
             .args(["serve", "--listen", "127.0.0.1:0"])
@@ -151,6 +151,7 @@ impl Tingting {
             child,
             pid,
             addr: String::new(),
+            cpu_at_kill: None,
         };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
@@ -195,9 +196,39 @@ pub struct Server {
     pub pid: u32,
     /// `IP:PORT`.
     pub addr: String,
+    /// CPU seconds it had used when [`Server::kill`] killed it.
+    cpu_at_kill: Option<f64>,
 }
 
 impl Server {
+    /// `http://IP:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Whether [`Server::kill`] killed it.
+    pub fn killed(&self) -> bool {
+        self.cpu_at_kill.is_some()
+    }
+
+    /// User plus system CPU seconds it has used (until its kill, once killed).
+    pub fn cpu_seconds(&self) -> f64 {
+        self.cpu_at_kill
+            .or_else(|| procfs::cpu_seconds(Some(self.pid)))
+            .unwrap_or(0.0)
+    }
+
+    /// Kills it with SIGKILL (a crash: no clean shutdown) and reaps it.
+    pub fn kill(&mut self) -> anyhow::Result<()> {
+        let cpu = self.cpu_seconds();
+        self.child
+            .kill()
+            .with_context(|| format!("cannot kill the server (pid {})", self.pid))?;
+        self.child.wait()?;
+        self.cpu_at_kill = Some(cpu);
+        Ok(())
+    }
+
     /// Sends SIGTERM with the `kill` command and waits for a clean exit (SIGKILL after 20 s).
     pub fn stop(mut self) -> anyhow::Result<(ExitStatus, Duration)> {
         let started = Instant::now();

@@ -2,9 +2,11 @@
 //! bank SMS texts to a notification ingest URL) at a fixed open-loop rate, each timed from its
 //! scheduled send to its webhook's arrival at a receiver in this process. With payment
 //! requests, each transaction pays one created beforehand, and the time is to its
-//! `payment_request.paid` webhook.
+//! `payment_request.paid` webhook. With several instances the sends go to each in turn, and
+//! one instance may be killed during a step to time how its pending deliveries are taken over.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -12,7 +14,7 @@ use anyhow::{bail, Context};
 use axum::body::Bytes;
 use axum::extract::State;
 use hdrhistogram::Histogram;
-use reqwest::header::{HeaderValue, AUTHORIZATION};
+use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use serde_json::{json, Value};
 
 /// Longest an ingest request may take before it counts as an error.
@@ -153,8 +155,9 @@ pub struct Step {
 
 /// Where and as whom the load sends.
 pub struct Target<'a> {
-    /// `http://IP:PORT`.
-    pub base_url: &'a str,
+    /// The instances' `http://IP:PORT`, sent to in turn (the first also creates payment
+    /// requests).
+    pub base_urls: &'a [String],
     pub api_key: &'a str,
     pub account: &'a str,
     pub receiver: &'a Receiver,
@@ -177,7 +180,7 @@ async fn create_requests(
     account_id: i64,
     n: u64,
 ) -> anyhow::Result<Vec<String>> {
-    let url = format!("{}/v2/payment-requests", target.base_url);
+    let url = format!("{}/v2/payment-requests", target.base_urls[0]);
     let auth = format!("Apikey {}", target.api_key);
     let mut codes = vec![String::new(); n as usize];
     let mut tasks = tokio::task::JoinSet::new();
@@ -215,6 +218,20 @@ pub enum Via {
     Notify(String),
 }
 
+/// An instance killed (SIGKILL) during a step.
+pub struct Kill<'a> {
+    /// Measured time before the kill.
+    pub after: Duration,
+    /// The instance killed, an index into [`Target::base_urls`].
+    pub instance: usize,
+    /// How long the deliveries it had claimed stay leased to it (the webhook timeout plus
+    /// tingting's margin): the drain lasts until at least this plus the step's drain after the
+    /// kill.
+    pub lease: Duration,
+    /// Kills it.
+    pub kill: Box<dyn FnOnce() -> anyhow::Result<()> + 'a>,
+}
+
 /// What a step measured.
 #[derive(Debug)]
 pub struct Outcome {
@@ -236,6 +253,31 @@ pub struct Outcome {
     /// Repeated arrivals and unrecognized bodies seen so far (whole run).
     pub duplicates: u64,
     pub unrecognized: u64,
+    /// What the kill did, when the step had one.
+    pub kill: Option<KillReport>,
+}
+
+/// How a step got over the kill of an instance.
+#[derive(Debug)]
+pub struct KillReport {
+    /// When it was killed, in measured time.
+    pub at: Duration,
+    /// Sends to it that were in flight at the kill, failed, and were sent again to a survivor.
+    pub resent: u64,
+    /// Of those, how many the survivor found stored already (`duplicate`: stored by the killed
+    /// instance before it died).
+    pub resent_stored: u64,
+    /// Stored transactions sent before the kill whose webhook had not arrived at the kill,
+    /// warm-up included.
+    pub pending: u64,
+    /// Of those, how many had been sent to the killed instance.
+    pub pending_on_killed: u64,
+    /// Of those, how many never arrived within the drain.
+    pub lost: u64,
+    /// From the kill to the arrival of the last of the pending webhooks that arrived.
+    pub gap: Duration,
+    /// Scheduled send to webhook arrival (µs), measured transactions sent after the kill.
+    pub latency_after: Histogram<u64>,
 }
 
 /// One sent transaction.
@@ -243,22 +285,91 @@ struct Sent {
     reference: String,
     scheduled: Instant,
     measured: bool,
+    /// The instance it was sent to first.
+    instance: usize,
+    /// Set when it was sent again to a survivor: whether the survivor found it stored already.
+    resent: Option<bool>,
     /// Ingest answer time, or the error.
     answered: Result<Instant, String>,
 }
 
+/// How an ingest request ended.
+enum Answer {
+    /// The transaction is stored: `created`, or (when accepted) `duplicate`.
+    Stored { at: Instant, duplicate: bool },
+    /// No answer: a transport error or an unreadable body.
+    Unanswered(String),
+    /// An answer other than a stored transaction.
+    Refused(String),
+}
+
+impl Answer {
+    /// The time of the answer, or what went wrong.
+    fn answered(self) -> Result<Instant, String> {
+        match self {
+            Answer::Stored { at, .. } => Ok(at),
+            Answer::Unanswered(e) | Answer::Refused(e) => Err(e),
+        }
+    }
+}
+
+/// Sends one transaction; a `duplicate` answer means stored only if `accept_duplicate`.
+async fn send(
+    client: &reqwest::Client,
+    request: reqwest::Request,
+    accept_duplicate: bool,
+) -> Answer {
+    let resp = match client.execute(request).await {
+        Ok(resp) => resp,
+        Err(e) => return Answer::Unanswered(format!("transport: {e}")),
+    };
+    let status = resp.status();
+    let body = match resp.json::<Value>().await {
+        Ok(body) => body,
+        Err(e) => return Answer::Unanswered(format!("{status}: unreadable body: {e}")),
+    };
+    // `POST /v2/ingest` answers one result per item; notification ingest, a report of them.
+    let result = body["data"][0]["status"]
+        .as_str()
+        .or_else(|| body["data"]["results"][0]["status"].as_str());
+    match result {
+        Some("created") if status == 200 => Answer::Stored {
+            at: Instant::now(),
+            duplicate: false,
+        },
+        Some("duplicate") if status == 200 && accept_duplicate => Answer::Stored {
+            at: Instant::now(),
+            duplicate: true,
+        },
+        _ => Answer::Refused(format!("{status}: {body}")),
+    }
+}
+
 /// Runs one step: sends `rate` transactions per second on schedule (never waiting for answers),
-/// then waits for their webhooks.
-pub async fn run_step(target: &Target<'_>, step: &Step) -> anyhow::Result<Outcome> {
+/// each to the next live instance, then waits for their webhooks. With `kill`, that instance is
+/// killed after its measured time; later sends skip it, and sends to it that were in flight
+/// and failed are sent again, once, to a survivor (with the same reference).
+pub async fn run_step(
+    target: &Target<'_>,
+    step: &Step,
+    kill: Option<Kill<'_>>,
+) -> anyhow::Result<Outcome> {
     let client = reqwest::Client::builder()
         .timeout(REQUEST_TIMEOUT)
         .pool_max_idle_per_host(1024)
         .build()?;
     let auth = HeaderValue::from_str(&format!("Apikey {}", target.api_key))?;
-    let url = match target.via {
-        Via::Ingest => format!("{}/v2/ingest", target.base_url),
-        Via::Notify(path) => format!("{}{path}", target.base_url),
-    };
+    let endpoints = target
+        .base_urls
+        .iter()
+        .map(|base| {
+            let url = match target.via {
+                Via::Ingest => format!("{base}/v2/ingest"),
+                Via::Notify(path) => format!("{base}{path}"),
+            };
+            reqwest::Url::parse(&url).with_context(|| format!("invalid URL {url}"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let interval = Duration::from_secs_f64(1.0 / f64::from(step.rate.max(1)));
     let warmup_n = (step.warmup.as_secs_f64() * f64::from(step.rate)).round() as u64;
     let measured_n = (step.duration.as_secs_f64() * f64::from(step.rate)).round() as u64;
@@ -281,19 +392,41 @@ pub async fn run_step(target: &Target<'_>, step: &Step) -> anyhow::Result<Outcom
     let sms_time = vn_now.format("%H:%M %d/%m/%Y").to_string();
 
     let start = Instant::now() + Duration::from_millis(20);
+    let measured_start = start + interval.mul_f64(warmup_n as f64);
+    let victim = kill.as_ref().map(|k| k.instance);
+    let lease = kill.as_ref().map_or(Duration::ZERO, |k| k.lease);
+    let mut pending_kill = kill.map(|k| (measured_start + k.after, k.kill));
+    // Set just before the kill, so that every send it breaks sees it.
+    let killed = Arc::new(AtomicBool::new(false));
+    // When the kill was due and when it happened.
+    let mut killed_at: Option<(Instant, Instant)> = None;
+    let mut live: Vec<usize> = (0..endpoints.len()).collect();
+    let survivors: Vec<usize> = live
+        .iter()
+        .copied()
+        .filter(|&i| Some(i) != victim)
+        .collect();
     let mut tasks = tokio::task::JoinSet::new();
     let mut max_lag = Duration::ZERO;
     let mut sent = Vec::with_capacity((warmup_n + measured_n) as usize);
     for seq in 0..warmup_n + measured_n {
         let scheduled = start + interval.mul_f64(seq as f64);
+        if let Some((due, kill)) = pending_kill.take_if(|(due, _)| scheduled >= *due) {
+            tokio::time::sleep_until(due.into()).await;
+            killed.store(true, Ordering::SeqCst);
+            kill()?;
+            killed_at = Some((due, Instant::now()));
+            live.retain(|&i| Some(i) != victim);
+        }
         tokio::time::sleep_until(scheduled.into()).await;
         max_lag = max_lag.max(Instant::now().saturating_duration_since(scheduled));
         let reference = format!("{REFERENCE_PREFIX}{}-{seq}", step.index);
         let amount = amount_of(seq);
         let code = codes.get(seq as usize).map_or("", String::as_str);
+        let instance = live[seq as usize % live.len()];
         let request = match target.via {
             Via::Ingest => client
-                .post(&url)
+                .post(endpoints[instance].clone())
                 .header(AUTHORIZATION, auth.clone())
                 .json(&json!({
                     "account": target.account,
@@ -305,34 +438,44 @@ pub async fn run_step(target: &Target<'_>, step: &Step) -> anyhow::Result<Outcom
                     }],
                 })),
             Via::Notify(_) => client
-                .post(&url)
-                .header(reqwest::header::CONTENT_TYPE, "text/plain")
+                .post(endpoints[instance].clone())
+                .header(CONTENT_TYPE, "text/plain")
                 .body(acb_sms(target.account, amount, &sms_time, &reference, code)),
+        }
+        .build()?;
+        // A send to the instance still to be killed may have to go again to a survivor.
+        let retry = if killed_at.is_none() && victim == Some(instance) {
+            let mut retry = request
+                .try_clone()
+                .context("a request that cannot be copied")?;
+            *retry.url_mut() = endpoints[survivors[seq as usize % survivors.len()]].clone();
+            Some(retry)
+        } else {
+            None
         };
         let measured = seq >= warmup_n;
+        let (client, killed) = (client.clone(), killed.clone());
         tasks.spawn(async move {
-            let answered = match request.send().await {
-                Ok(resp) => {
-                    let status = resp.status();
-                    match resp.json::<Value>().await {
-                        Ok(v)
-                            if status == 200
-                                && (v["data"][0]["status"] == "created"
-                                    || v["data"]["results"][0]["status"] == "created") =>
-                        {
-                            Ok(Instant::now())
-                        }
-                        Ok(v) => Err(format!("{status}: {v}")),
-                        Err(e) => Err(format!("{status}: unreadable body: {e}")),
+            let mut answer = send(&client, request, false).await;
+            let mut resent = None;
+            let broken = matches!(answer, Answer::Unanswered(_)) && killed.load(Ordering::SeqCst);
+            if let Some(retry) = retry.filter(|_| broken) {
+                answer = send(&client, retry, true).await;
+                resent = Some(matches!(
+                    answer,
+                    Answer::Stored {
+                        duplicate: true,
+                        ..
                     }
-                }
-                Err(e) => Err(format!("transport: {e}")),
-            };
+                ));
+            }
             Sent {
                 reference,
                 scheduled,
                 measured,
-                answered,
+                instance,
+                resent,
+                answered: answer.answered(),
             }
         });
         // Collect finished sends as we go so the set stays small.
@@ -344,8 +487,12 @@ pub async fn run_step(target: &Target<'_>, step: &Step) -> anyhow::Result<Outcom
         sent.push(done?);
     }
 
-    // Wait for the webhooks of every stored transaction, up to the drain time.
-    let deadline = Instant::now() + step.drain;
+    // Wait for the webhooks of every stored transaction, up to the drain time (after a kill,
+    // until its leases have expired and the drain time has passed again).
+    let mut deadline = Instant::now() + step.drain;
+    if let Some((_, at)) = killed_at {
+        deadline = deadline.max(at + lease + step.drain);
+    }
     loop {
         let waiting = sent
             .iter()
@@ -397,7 +544,59 @@ pub async fn run_step(target: &Target<'_>, step: &Step) -> anyhow::Result<Outcom
         max_send_lag: max_lag,
         duplicates,
         unrecognized,
+        kill: killed_at.map(|(due, at)| {
+            kill_report(&sent, target.receiver, victim, (due, at), measured_start)
+        }),
     })
+}
+
+/// How the sends fared around the kill of `victim`, due and done at `(due, at)`, in a step
+/// whose measured time began at `measured_start`.
+fn kill_report(
+    sent: &[Sent],
+    receiver: &Receiver,
+    victim: Option<usize>,
+    (due, at): (Instant, Instant),
+    measured_start: Instant,
+) -> KillReport {
+    let mut report = KillReport {
+        at: at.saturating_duration_since(measured_start),
+        resent: 0,
+        resent_stored: 0,
+        pending: 0,
+        pending_on_killed: 0,
+        lost: 0,
+        gap: Duration::ZERO,
+        latency_after: crate::load::histogram(),
+    };
+    for s in sent {
+        if let Some(found_stored) = s.resent {
+            report.resent += 1;
+            report.resent_stored += u64::from(found_stored);
+        }
+        if s.answered.is_err() {
+            continue;
+        }
+        let arrival = receiver.arrival(&s.reference);
+        if s.scheduled >= due {
+            if let (true, Some(arrival)) = (s.measured, arrival) {
+                report
+                    .latency_after
+                    .saturating_record(micros(arrival.saturating_duration_since(s.scheduled)));
+            }
+            continue;
+        }
+        if arrival.is_some_and(|arrival| arrival <= at) {
+            continue;
+        }
+        report.pending += 1;
+        report.pending_on_killed += u64::from(Some(s.instance) == victim);
+        match arrival {
+            Some(arrival) => report.gap = report.gap.max(arrival - at),
+            None => report.lost += 1,
+        }
+    }
+    report
 }
 
 fn micros(d: Duration) -> u64 {

@@ -94,7 +94,7 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<Seeded> {
                 .await?;
         }
     }
-    let key = keys::issue(store, &user, "demo").await?;
+    let key = keys::issue(store, &user, "demo", None).await?;
     let account = store
         .find_account(user.business_id, ACCOUNTS[0].2)
         .await?

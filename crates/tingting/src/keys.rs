@@ -1,10 +1,16 @@
 //! Issuing API keys: generate, store the digest, hand the secret back once.
 
-use crate::domain::{ApiKeySecret, User};
+use crate::domain::{ApiKeySecret, Scopes, User};
 use crate::storage::{Store, StoreResult};
 
-/// Generates a key for `user`, stores its digest and returns the secret (to show once).
-pub async fn issue(store: &dyn Store, user: &User, label: &str) -> StoreResult<ApiKeySecret> {
+/// Generates a key for `user` (limited to `scopes`, or of every scope), stores its digest and
+/// returns the secret (to show once).
+pub async fn issue(
+    store: &dyn Store,
+    user: &User,
+    label: &str,
+    scopes: Option<Scopes>,
+) -> StoreResult<ApiKeySecret> {
     let key = ApiKeySecret::generate();
     store
         .create_api_key(
@@ -13,6 +19,7 @@ pub async fn issue(store: &dyn Store, user: &User, label: &str) -> StoreResult<A
             label,
             &key.display_prefix(),
             &key.digest(),
+            scopes,
         )
         .await?;
     Ok(key)

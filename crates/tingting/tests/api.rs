@@ -595,7 +595,7 @@ async fn unauthorized_variants(backend: Backend) {
     }
 
     // A revoked key stops working at once; another key of the same user keeps working.
-    let second = tingting::keys::issue(srv.store.as_ref(), &t.user, "second")
+    let second = tingting::keys::issue(srv.store.as_ref(), &t.user, "second", None)
         .await
         .unwrap();
     let keys = srv

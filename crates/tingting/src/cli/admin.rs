@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::print_json;
 use crate::domain::time::render_vn;
-use crate::domain::{AccountNumber, BankDirectory, Email, NewBankAccount, User};
+use crate::domain::{AccountNumber, BankDirectory, Email, NewBankAccount, Scopes, User};
 use crate::keys;
 use crate::storage::{self, Store};
 
@@ -35,6 +35,10 @@ pub enum ApiKeyCommand {
         /// A label to recognise the key by.
         #[arg(long, default_value = "")]
         label: String,
+        /// Limit the key to these scopes (space- or comma-separated: transaction, webhook,
+        /// sync, payment, ingest, feed) [default: every scope].
+        #[arg(long)]
+        scope: Option<String>,
     },
     /// List a user's keys as JSON (ids, labels, prefixes; never the keys).
     List {
@@ -87,12 +91,23 @@ pub async fn user(database: &str, cmd: UserCommand) -> anyhow::Result<ExitCode> 
 pub async fn apikey(database: &str, cmd: ApiKeyCommand) -> anyhow::Result<ExitCode> {
     let store = storage::connect(database).await?;
     match cmd {
-        ApiKeyCommand::Create { email, label } => {
+        ApiKeyCommand::Create {
+            email,
+            label,
+            scope,
+        } => {
             if label.chars().count() > MAX_NAME {
                 return Err(anyhow!("label must be at most {MAX_NAME} characters"));
             }
+            let scopes = scope
+                .map(|s| Scopes::parse(&s))
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
+            if scopes.is_some_and(Scopes::is_empty) {
+                return Err(anyhow!("--scope names no scope"));
+            }
             let user = user_by_email(store.as_ref(), &email).await?;
-            let key = keys::issue(store.as_ref(), &user, label.trim()).await?;
+            let key = keys::issue(store.as_ref(), &user, label.trim(), scopes).await?;
             println!("{}", key.expose());
         }
         ApiKeyCommand::List { email } => {
@@ -107,6 +122,7 @@ pub async fn apikey(database: &str, cmd: ApiKeyCommand) -> anyhow::Result<ExitCo
                         "prefix": k.prefix,
                         "createdAt": render_vn(k.created_at),
                         "revokedAt": k.revoked_at.map(render_vn),
+                        "scopes": k.scopes.unwrap_or_else(Scopes::all).to_string(),
                     })
                 })
                 .collect();

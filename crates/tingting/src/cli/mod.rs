@@ -5,6 +5,7 @@ mod backup;
 mod feed;
 mod import;
 mod migrate;
+mod oauth;
 mod serve;
 mod webhook;
 
@@ -59,6 +60,9 @@ enum Command {
     /// Manage bank accounts.
     #[command(subcommand)]
     Account(admin::AccountCommand),
+    /// OAuth2 clients: partner apps and a business's own servers.
+    #[command(subcommand)]
+    Oauth(oauth::OAuthCommand),
     /// Bank feeds: notification ingest URLs, feed health, unread texts.
     #[command(subcommand)]
     Feed(feed::FeedCommand),
@@ -103,6 +107,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(cmd) => admin::user(&database, cmd).await,
         Command::Apikey(cmd) => admin::apikey(&database, cmd).await,
         Command::Account(cmd) => admin::account(&database, cmd).await,
+        Command::Oauth(cmd) => oauth::run(&database, cmd).await,
         Command::Feed(cmd) => feed::run(&database, cmd).await,
         Command::Import(args) => import::run(&database, args).await,
         Command::Webhook(cmd) => webhook::run(&database, cmd).await,

@@ -65,6 +65,8 @@ pub struct ApiKeyRecord {
     pub created_at: i64,
     /// Revocation instant (ms), if revoked.
     pub revoked_at: Option<i64>,
+    /// The scopes it is limited to; None: every scope.
+    pub scopes: Option<super::Scopes>,
 }
 
 /// Who is calling: the business and user an authenticated request acts for.
@@ -74,6 +76,8 @@ pub struct Principal {
     pub business_id: BusinessId,
     /// User behind the credential.
     pub user_id: i64,
+    /// What the credential may do.
+    pub scopes: super::Scopes,
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@ pub mod dedup;
 pub mod delivery;
 pub mod email;
 pub mod feed;
+pub mod oauth;
 pub mod payment;
+pub mod scope;
 pub mod time;
 pub mod transaction;
 pub mod webhook;
@@ -22,6 +24,7 @@ pub use feed::{
     CommandSettings, DemoSettings, Feed, FeedKind, FeedSettings, FeedToken, MailSecurity,
     MailboxSettings, NewFeed, UnparsedText,
 };
+pub use scope::{Scope, Scopes};
 pub use transaction::{IngestOutcome, NewTransaction, Transaction};
 pub use webhook::{Subscriptions, Webhook, WebhookFormat, WebhookSpec, WebhookUrl};
 

@@ -3,47 +3,27 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
-use super::{limit, AppState};
-use crate::domain::api_key;
 use crate::domain::Principal;
 
-/// The authenticated caller: `Authorization: Apikey <key>` (scheme case-insensitive).
+/// The authenticated caller, as [`super::auth::require`] (which every API route sits behind)
+/// found it.
 #[derive(Debug, Clone, Copy)]
 pub struct Auth(pub Principal);
 
-impl FromRequestParts<AppState> for Auth {
+impl<S: Send + Sync> FromRequestParts<S> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let value = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(ApiError::unauthorized)?;
-        let (scheme, key) = value
-            .trim()
-            .split_once(char::is_whitespace)
-            .ok_or_else(ApiError::unauthorized)?;
-        let key = key.trim();
-        if !scheme.eq_ignore_ascii_case("apikey") || key.is_empty() {
-            return Err(ApiError::unauthorized());
-        }
-        let digest = api_key::digest(key);
-        let principal = state
-            .store
-            .authenticate_api_key(&digest)
-            .await?
-            .ok_or_else(ApiError::unauthorized)?;
-        if let Some(limit) = state.limits.api_key {
-            // Counted by a prefix of the key's digest: the key itself is never stored.
-            let name = format!("key:{}", &digest[..digest.len().min(16)]);
-            limit::check(state.store.as_ref(), &name, limit, "API key").await?;
-        }
-        Ok(Auth(principal))
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        parts
+            .extensions
+            .get::<Principal>()
+            .copied()
+            .map(Auth)
+            .ok_or_else(ApiError::unauthorized)
     }
 }
 

@@ -1,5 +1,6 @@
 //! The HTTP API: Casso's v2 routes and ours, with the middleware every request passes.
 
+pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod limit;
@@ -23,7 +24,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::delivery::worker::Wakeup;
-use crate::domain::BankDirectory;
+use crate::domain::{BankDirectory, Scope};
 use crate::ingest::notify::Services;
 use crate::ingest::pull::scheduler::Scheduler;
 use crate::ingest::pull::Polls;
@@ -130,81 +131,111 @@ impl AppState {
 /// The application: routes plus middleware (request ids, tracing, body limit, timeout, panic
 /// catching, envelope for every error).
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/v2/userInfo", get(routes::user_info::user_info))
-        .route("/v2/transactions", get(routes::transactions::list))
-        .route("/v2/transactions/{id}", get(routes::transactions::get))
-        .route("/v2/accounts", get(routes::accounts::list))
-        .route("/v2/accounts/{id}", get(routes::accounts::get))
-        .route(
-            "/v2/accounts/{id}/transactions",
-            get(routes::accounts::transactions),
-        )
-        .route(
-            "/v2/accounts/{id}/feeds",
-            get(routes::feeds::list).post(routes::feeds::create),
-        )
-        .route(
-            "/v2/accounts/{id}/feeds/{feed_id}",
-            axum::routing::delete(routes::feeds::disable),
-        )
-        .route("/v2/accounts/{id}/unparsed", get(routes::feeds::unparsed))
-        .route("/v2/accounts/{id}/qr", get(routes::qr::qr))
-        .route(
-            "/v2/payment-requests",
-            get(routes::payments::list).post(routes::payments::create),
-        )
-        .route("/v2/payment-requests/{id}", get(routes::payments::get))
-        .route(
-            "/v2/payment-requests/{id}/cancel",
-            post(routes::payments::cancel),
-        )
-        .route(
-            "/v2/accounts/{id}/unparsed/reparse",
-            post(routes::feeds::reparse),
-        )
-        .route("/v2/sync", post(routes::sync::sync))
-        .route("/v2/ingest", post(routes::ingest::ingest))
+    // Casso's v1 routes mirror v2's (with v1 tokens, or any other credential).
+    let api = casso_api(&state);
+    let open = Router::new()
         .route("/ingest/notify/{token}", post(routes::notify::notify))
-        .route(
-            "/v2/webhooks",
-            get(routes::webhooks::list)
-                .post(routes::webhooks::create)
-                .delete(routes::webhooks::delete_by_url),
-        )
-        .route(
-            "/v2/webhooks/{id}",
-            get(routes::webhooks::get)
-                .put(routes::webhooks::update)
-                .delete(routes::webhooks::delete),
-        )
-        .route(
-            "/v2/webhooks/{id}/deliveries",
-            get(routes::deliveries::list),
-        )
-        .route("/v2/webhooks/{id}/test", post(routes::deliveries::test))
-        .route("/v2/webhooks/{id}/replay", post(routes::deliveries::replay))
-        .route("/v2/deliveries/{id}/retry", post(routes::deliveries::retry))
         .route("/pay/{public_id}", get(routes::checkout::page))
         .route("/pay/{public_id}/events", get(routes::checkout::events))
+        .route("/auth/token", post(routes::oauth::token))
+        .route("/auth/revoke", post(routes::oauth::revoke))
+        .route("/v1/token", post(routes::oauth::v1_token))
         .route("/healthz", get(routes::health::healthz))
         .route("/metrics", get(routes::health::metrics))
         .route("/openapi.json", get(openapi::serve))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
-    // Statement uploads stream to disk and count their own size (a larger limit).
-    let uploads = Router::new()
-        .route(
-            "/v2/accounts/{id}/statements",
-            post(routes::statements::upload),
-        )
-        .layer(DefaultBodyLimit::disable());
-    let app = api
-        .merge(uploads)
+    let app = open
+        .nest("/v2", api.clone())
+        .nest("/v1", api)
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), timed))
         .fallback(|| async { ApiError::not_found("Not found") })
         .with_state(state);
     with_middleware(app)
+}
+
+/// Casso's API (mounted at `/v2` and `/v1`): every route behind [`auth::require`] with the
+/// scope it needs.
+fn casso_api(state: &AppState) -> Router<AppState> {
+    let guard = |scope: Option<Scope>, routes: Router<AppState>| {
+        routes.route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            move |st: axum::extract::State<AppState>,
+                  request: axum::extract::Request,
+                  next: axum::middleware::Next| auth::require(st, scope, request, next),
+        ))
+    };
+    let any = Router::new().route("/userInfo", get(routes::user_info::user_info));
+    let transactions = Router::new()
+        .route("/transactions", get(routes::transactions::list))
+        .route("/transactions/{id}", get(routes::transactions::get))
+        .route("/accounts", get(routes::accounts::list))
+        .route("/accounts/{id}", get(routes::accounts::get))
+        .route(
+            "/accounts/{id}/transactions",
+            get(routes::accounts::transactions),
+        );
+    let feeds = Router::new()
+        .route(
+            "/accounts/{id}/feeds",
+            get(routes::feeds::list).post(routes::feeds::create),
+        )
+        .route(
+            "/accounts/{id}/feeds/{feed_id}",
+            axum::routing::delete(routes::feeds::disable),
+        )
+        .route("/accounts/{id}/unparsed", get(routes::feeds::unparsed))
+        .route(
+            "/accounts/{id}/unparsed/reparse",
+            post(routes::feeds::reparse),
+        );
+    let payments = Router::new()
+        .route("/accounts/{id}/qr", get(routes::qr::qr))
+        .route(
+            "/payment-requests",
+            get(routes::payments::list).post(routes::payments::create),
+        )
+        .route("/payment-requests/{id}", get(routes::payments::get))
+        .route(
+            "/payment-requests/{id}/cancel",
+            post(routes::payments::cancel),
+        );
+    let sync = Router::new().route("/sync", post(routes::sync::sync));
+    let ingest = Router::new().route("/ingest", post(routes::ingest::ingest));
+    let webhooks = Router::new()
+        .route(
+            "/webhooks",
+            get(routes::webhooks::list)
+                .post(routes::webhooks::create)
+                .delete(routes::webhooks::delete_by_url),
+        )
+        .route(
+            "/webhooks/{id}",
+            get(routes::webhooks::get)
+                .put(routes::webhooks::update)
+                .delete(routes::webhooks::delete),
+        )
+        .route("/webhooks/{id}/deliveries", get(routes::deliveries::list))
+        .route("/webhooks/{id}/test", post(routes::deliveries::test))
+        .route("/webhooks/{id}/replay", post(routes::deliveries::replay))
+        .route("/deliveries/{id}/retry", post(routes::deliveries::retry));
+    let limited = guard(None, any)
+        .merge(guard(Some(Scope::Transaction), transactions))
+        .merge(guard(Some(Scope::Feed), feeds))
+        .merge(guard(Some(Scope::Payment), payments))
+        .merge(guard(Some(Scope::Sync), sync))
+        .merge(guard(Some(Scope::Ingest), ingest))
+        .merge(guard(Some(Scope::Webhook), webhooks))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    // Statement uploads stream to disk and count their own size (a larger limit).
+    let uploads = Router::new()
+        .route(
+            "/accounts/{id}/statements",
+            post(routes::statements::upload),
+        )
+        .layer(DefaultBodyLimit::disable());
+    limited.merge(guard(Some(Scope::Ingest), uploads))
 }
 
 /// Times a routed request into the metrics, by its route pattern.

@@ -15,7 +15,7 @@ use sqlx::{PgPool, Row, SqlitePool};
 use super::{StoreError, StoreResult};
 
 /// Every table, parents before children.
-const TABLES: [&str; 16] = [
+const TABLES: [&str; 19] = [
     "businesses",
     "users",
     "api_keys",
@@ -32,6 +32,9 @@ const TABLES: [&str; 16] = [
     "payment_links",
     "deliveries",
     "rate_limits",
+    "oauth_clients",
+    "oauth_codes",
+    "oauth_tokens",
 ];
 
 /// Rows per insert statement.

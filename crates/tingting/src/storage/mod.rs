@@ -7,6 +7,7 @@
 pub mod backup;
 mod group_commit;
 pub mod migrate;
+pub mod oauth;
 mod plan;
 mod postgres;
 mod settle;
@@ -22,11 +23,12 @@ use crate::domain::payment::{
 };
 use crate::domain::{
     AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email, Feed,
-    IngestOutcome, NewBankAccount, NewFeed, NewTransaction, Principal, Transaction, UnparsedText,
-    User, Webhook, WebhookSpec,
+    IngestOutcome, NewBankAccount, NewFeed, NewTransaction, Principal, Scopes, Transaction,
+    UnparsedText, User, Webhook, WebhookSpec,
 };
 
 pub use group_commit::IngestQueue;
+pub use oauth::OAuthStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -217,7 +219,7 @@ pub enum Backend {
 
 /// Everything tingting persists.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: OAuthStore + Send + Sync + 'static {
     /// Which backend this is.
     fn backend(&self) -> Backend;
 
@@ -244,6 +246,7 @@ pub trait Store: Send + Sync + 'static {
         label: &str,
         prefix: &str,
         digest: &str,
+        scopes: Option<Scopes>,
     ) -> StoreResult<ApiKeyRecord>;
 
     /// A user's API keys, newest first, revoked ones included.

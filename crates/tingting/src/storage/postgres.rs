@@ -5,6 +5,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgListener, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction as SqlxTransaction};
 
+use super::oauth::{self, impl_oauth_store};
 use super::settle::impl_settle;
 use super::sql::{self, impl_store};
 use super::{SortOrder, StoreError, StoreResult, TransactionPage, TransactionQuery};
@@ -65,3 +66,4 @@ const OUTBOX_CHANNEL: &str = "tingting_outbox";
 
 impl_store!(PgStore, super::Backend::Postgres, Postgres);
 impl_settle!(PgStore, super::Backend::Postgres, Postgres);
+impl_oauth_store!(PgStore, Postgres);

@@ -165,7 +165,7 @@ pub(super) const ACCOUNT_COLUMNS: &str =
     "id, business_id, bank_bin, account_number, account_name, balance, created_at";
 
 pub(super) const API_KEY_COLUMNS: &str =
-    "id, business_id, user_id, label, prefix, created_at, revoked_at";
+    "id, business_id, user_id, label, prefix, created_at, revoked_at, scopes";
 
 /// The page query for a listing: account filter and sort order pick one of four statements.
 pub(super) fn list_transactions_sql(by_account: bool, desc: bool) -> String {
@@ -286,6 +286,7 @@ pub(super) struct ApiKeyRow {
     prefix: String,
     created_at: i64,
     revoked_at: Option<i64>,
+    scopes: Option<String>,
 }
 
 impl From<ApiKeyRow> for ApiKeyRecord {
@@ -298,6 +299,9 @@ impl From<ApiKeyRow> for ApiKeyRecord {
             prefix: r.prefix,
             created_at: r.created_at,
             revoked_at: r.revoked_at,
+            scopes: r
+                .scopes
+                .map(|s| crate::domain::Scopes::parse(&s).unwrap_or_default()),
         }
     }
 }
@@ -1022,11 +1026,12 @@ macro_rules! impl_store {
                 label: &str,
                 prefix: &str,
                 digest: &str,
+                scopes: Option<$crate::domain::Scopes>,
             ) -> StoreResult<ApiKeyRecord> {
                 let mut tx = self.begin_write().await?;
                 let row: sql::ApiKeyRow = sqlx::query_as(&format!(
-                    "INSERT INTO api_keys (business_id, user_id, label, prefix, token_hash, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING {}",
+                    "INSERT INTO api_keys (business_id, user_id, label, prefix, token_hash, created_at, scopes) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {}",
                     sql::API_KEY_COLUMNS
                 ))
                 .bind(business_id)
@@ -1035,6 +1040,7 @@ macro_rules! impl_store {
                 .bind(prefix)
                 .bind(digest)
                 .bind(now_ms())
+                .bind(scopes.map(|s| s.to_string()))
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| sql::conflict_or(e, || "API key collision; try again".to_string()))?;
@@ -1069,14 +1075,18 @@ macro_rules! impl_store {
             }
 
             async fn authenticate_api_key(&self, digest: &str) -> StoreResult<Option<Principal>> {
-                let row: Option<(i64, i64)> = sqlx::query_as(
-                    "SELECT business_id, user_id FROM api_keys WHERE token_hash = $1 AND revoked_at IS NULL",
+                let row: Option<(i64, i64, Option<String>)> = sqlx::query_as(
+                    "SELECT business_id, user_id, scopes FROM api_keys WHERE token_hash = $1 AND revoked_at IS NULL",
                 )
                 .bind(digest)
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(StoreError::from_sqlx)?;
-                Ok(row.map(|(business_id, user_id)| Principal { business_id, user_id }))
+                Ok(row.map(|(business_id, user_id, scopes)| Principal {
+                    business_id,
+                    user_id,
+                    scopes: $crate::domain::Scopes::of_key(scopes.as_deref()),
+                }))
             }
 
             async fn create_feed(

@@ -11,6 +11,7 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction as SqlxTransaction};
 
+use super::oauth::{self, impl_oauth_store};
 use super::settle::impl_settle;
 use super::sql::{self, impl_store};
 use super::{SortOrder, StoreError, StoreResult, TransactionPage, TransactionQuery};
@@ -124,3 +125,4 @@ async fn checkpoint(pool: SqlitePool) {
 
 impl_store!(SqliteStore, super::Backend::Sqlite, Sqlite);
 impl_settle!(SqliteStore, super::Backend::Sqlite, Sqlite);
+impl_oauth_store!(SqliteStore, Sqlite);

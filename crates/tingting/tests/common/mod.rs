@@ -298,7 +298,7 @@ impl TestServer {
             .create_user(&Email::parse(email).unwrap(), business)
             .await
             .expect("create user");
-        let key = tingting::keys::issue(self.store.as_ref(), &user, "test")
+        let key = tingting::keys::issue(self.store.as_ref(), &user, "test", None)
             .await
             .expect("key");
         Tenant {

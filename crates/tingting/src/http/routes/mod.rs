@@ -7,6 +7,7 @@ pub mod feeds;
 pub mod health;
 pub mod ingest;
 pub mod notify;
+pub mod oauth;
 pub mod payments;
 pub mod qr;
 pub mod statements;

@@ -408,7 +408,10 @@ async fn apikey_lifecycle(backend: Backend) {
         .map(|k| k.as_str())
         .collect();
     fields.sort_unstable();
-    assert_eq!(fields, ["createdAt", "id", "label", "prefix", "revokedAt", "scopes"]);
+    assert_eq!(
+        fields,
+        ["createdAt", "id", "label", "prefix", "revokedAt", "scopes"]
+    );
     let id = entry["id"].as_i64().expect("numeric id");
     let prefix = entry["prefix"].as_str().expect("prefix");
     assert!(

@@ -224,7 +224,8 @@ pub struct NewCode<'a> {
     pub client: i64,
     /// Digest of the code.
     pub code_hash: &'a str,
-    /// The redirect URI the code was sent to (the token request must repeat it).
+    /// The redirect URI the request named (the token request must repeat it); "" when it
+    /// named none (the client's only URI was used).
     pub redirect_uri: &'a str,
     /// The PKCE S256 challenge, if any.
     pub code_challenge: Option<&'a str>,

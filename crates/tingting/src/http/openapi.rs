@@ -1,7 +1,9 @@
 //! The OpenAPI document, generated from the handlers and views, served at `/openapi.json`.
 
 use axum::Json;
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, AuthorizationCode, ClientCredentials, Flow, OAuth2, Scopes, SecurityScheme,
+};
 use utoipa::{Modify, OpenApi};
 
 use super::routes;
@@ -44,16 +46,17 @@ use super::routes;
         routes::health::healthz,
         routes::health::metrics,
     ),
-    modifiers(&ApiKeyAuth),
+    modifiers(&Credentials),
     tags((name = "casso", description = "Casso v2 compatible"),
          (name = "tingting", description = "tingting extensions"),
          (name = "operations", description = "Operations"))
 )]
 pub struct ApiDoc;
 
-struct ApiKeyAuth;
+/// The credentials: API keys, and OAuth2 tokens with their scopes.
+struct Credentials;
 
-impl Modify for ApiKeyAuth {
+impl Modify for Credentials {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
@@ -62,6 +65,27 @@ impl Modify for ApiKeyAuth {
                 "Authorization",
                 "`Apikey <key>` (scheme case-insensitive)",
             ))),
+        );
+        let scopes = || {
+            Scopes::from_iter(
+                crate::domain::Scope::ALL
+                    .into_iter()
+                    .map(|s| (s.name(), s.describe().1)),
+            )
+        };
+        components.add_security_scheme(
+            "oauth2",
+            SecurityScheme::OAuth2(OAuth2::with_description(
+                [
+                    Flow::AuthorizationCode(AuthorizationCode::new(
+                        "/auth/authorize",
+                        "/auth/token",
+                        scopes(),
+                    )),
+                    Flow::ClientCredentials(ClientCredentials::new("/auth/token", scopes())),
+                ],
+                "`Authorization: Bearer <token>`; Casso v1 tokens are sent without a scheme",
+            )),
         );
     }
 }

@@ -15,7 +15,7 @@ use crate::http::AppState;
 const SUCCESSFUL: &str = "Successful";
 
 /// The business's bank accounts.
-#[utoipa::path(get, path = "/v2/accounts", tag = "casso", security(("apikey" = [])),
+#[utoipa::path(get, path = "/v2/accounts", tag = "casso", security(("apikey" = []), ("oauth2" = ["transaction"])),
     responses((status = 200, body = Envelope<Vec<AccountView>>)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -32,7 +32,7 @@ pub async fn list(
 }
 
 /// One bank account of the business.
-#[utoipa::path(get, path = "/v2/accounts/{id}", tag = "casso", security(("apikey" = [])),
+#[utoipa::path(get, path = "/v2/accounts/{id}", tag = "casso", security(("apikey" = []), ("oauth2" = ["transaction"])),
     params(("id" = i64, Path, description = "Account id")),
     responses((status = 200, body = Envelope<AccountView>),
               (status = 404, description = "No such account in this business")))]
@@ -53,7 +53,7 @@ pub async fn get(
 
 /// One account's transactions, paginated like `/v2/transactions`.
 #[utoipa::path(get, path = "/v2/accounts/{id}/transactions", tag = "casso",
-    security(("apikey" = [])),
+    security(("apikey" = []), ("oauth2" = ["transaction"])),
     params(("id" = i64, Path, description = "Account id"), ListParams),
     responses((status = 200, body = Envelope<Page<TransactionRecord>>),
               (status = 404, description = "No such account in this business")))]

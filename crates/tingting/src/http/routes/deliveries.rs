@@ -89,7 +89,7 @@ async fn ensure_webhook(state: &AppState, business_id: i64, id: i64) -> Result<W
 
 /// A webhook's deliveries, newest first.
 #[utoipa::path(get, path = "/v2/webhooks/{id}/deliveries", tag = "tingting",
-    security(("apikey" = [])), params(("id" = i64, Path, description = "Webhook id"), LogParams),
+    security(("apikey" = []), ("oauth2" = ["webhook"])), params(("id" = i64, Path, description = "Webhook id"), LogParams),
     responses((status = 200, body = Envelope<Vec<DeliveryView>>), (status = 404, description = "No such webhook")))]
 pub async fn list(
     State(state): State<AppState>,
@@ -107,7 +107,7 @@ pub async fn list(
 }
 
 /// Sends Casso's test ping (transaction id 0, fixed values) to the webhook in its format.
-#[utoipa::path(post, path = "/v2/webhooks/{id}/test", tag = "tingting", security(("apikey" = [])),
+#[utoipa::path(post, path = "/v2/webhooks/{id}/test", tag = "tingting", security(("apikey" = []), ("oauth2" = ["webhook"])),
     params(("id" = i64, Path, description = "Webhook id")),
     responses((status = 200, body = Envelope<DeliveryView>, description = "The enqueued ping; follow it in the delivery log")))]
 pub async fn test(
@@ -125,7 +125,7 @@ pub async fn test(
 }
 
 /// Attempts a delivery again now, whatever its status.
-#[utoipa::path(post, path = "/v2/deliveries/{id}/retry", tag = "tingting", security(("apikey" = [])),
+#[utoipa::path(post, path = "/v2/deliveries/{id}/retry", tag = "tingting", security(("apikey" = []), ("oauth2" = ["webhook"])),
     params(("id" = i64, Path, description = "Delivery id")),
     responses((status = 200, body = Envelope<DeliveryView>), (status = 404, description = "No such delivery")))]
 pub async fn retry(
@@ -160,7 +160,7 @@ pub struct ReplayResult {
 }
 
 /// Sends again, as new deliveries, every transaction booked in the range that the webhook matches.
-#[utoipa::path(post, path = "/v2/webhooks/{id}/replay", tag = "tingting", security(("apikey" = [])),
+#[utoipa::path(post, path = "/v2/webhooks/{id}/replay", tag = "tingting", security(("apikey" = []), ("oauth2" = ["webhook"])),
     params(("id" = i64, Path, description = "Webhook id")), request_body = ReplayRequest,
     responses((status = 200, body = Envelope<ReplayResult>), (status = 400, description = "Invalid dates"),
               (status = 409, description = "The webhook is disabled")))]

@@ -146,7 +146,7 @@ pub struct UnparsedParams {
 
 /// **ours**: the account's feeds and their health.
 #[utoipa::path(get, path = "/v2/accounts/{id}/feeds", tag = "tingting",
-    security(("apikey" = [])),
+    security(("apikey" = []), ("oauth2" = ["feed"])),
     params(("id" = i64, Path, description = "Account id")),
     responses((status = 200, body = Envelope<Vec<FeedView>>),
               (status = 404, description = "No such account in this business")))]
@@ -165,7 +165,7 @@ pub async fn list(
 /// **ours**: gives the account a feed. For `notify`, the answer carries the ingest path with
 /// its secret token, shown only this once; a `demo` feed is polled at once.
 #[utoipa::path(post, path = "/v2/accounts/{id}/feeds", tag = "tingting",
-    security(("apikey" = [])),
+    security(("apikey" = []), ("oauth2" = ["feed"])),
     params(("id" = i64, Path, description = "Account id")),
     request_body = FeedRequest,
     responses((status = 200, body = Envelope<FeedView>),
@@ -232,7 +232,7 @@ pub async fn create(
 /// **ours**: turns a feed off (its ingest URL stops working, it is no longer polled); its
 /// transactions and unparsed texts stay.
 #[utoipa::path(delete, path = "/v2/accounts/{id}/feeds/{feed_id}", tag = "tingting",
-    security(("apikey" = [])),
+    security(("apikey" = []), ("oauth2" = ["feed"])),
     params(("id" = i64, Path, description = "Account id"),
            ("feed_id" = i64, Path, description = "Feed id")),
     responses((status = 200, body = Envelope<FeedView>, description = "The feed, now disabled"),
@@ -260,7 +260,7 @@ pub async fn disable(
 
 /// **ours**: texts the account's feeds could not read, newest first.
 #[utoipa::path(get, path = "/v2/accounts/{id}/unparsed", tag = "tingting",
-    security(("apikey" = [])),
+    security(("apikey" = []), ("oauth2" = ["feed"])),
     params(("id" = i64, Path, description = "Account id"), UnparsedParams),
     responses((status = 200, body = Envelope<Vec<UnparsedView>>),
               (status = 404, description = "No such account in this business")))]
@@ -283,7 +283,7 @@ pub async fn unparsed(
 /// upgrade improved them): readable ones become transactions and are delivered, texts now
 /// known not to be transactions are dropped, the rest stay listed with today's reason.
 #[utoipa::path(post, path = "/v2/accounts/{id}/unparsed/reparse", tag = "tingting",
-    security(("apikey" = [])),
+    security(("apikey" = []), ("oauth2" = ["feed"])),
     params(("id" = i64, Path, description = "Account id")),
     responses((status = 200, body = Envelope<ReparseReport>),
               (status = 404, description = "No such account in this business")))]

@@ -24,7 +24,7 @@ pub struct IngestRequest {
 
 /// Stores new transactions; items already stored are reported as duplicates. A batch with an
 /// invalid item is rejected whole.
-#[utoipa::path(post, path = "/v2/ingest", tag = "tingting", security(("apikey" = [])),
+#[utoipa::path(post, path = "/v2/ingest", tag = "tingting", security(("apikey" = []), ("oauth2" = ["ingest"])),
     request_body = IngestRequest,
     responses((status = 200, body = Envelope<Vec<IngestResult>>, description = "One result per item, in order"),
               (status = 400, description = "An item is invalid; the message names its index and field"),

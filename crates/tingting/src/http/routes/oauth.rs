@@ -288,7 +288,6 @@ async fn token_grant(
     match grant_type.as_str() {
         "authorization_code" => {
             let code = required("code")?;
-            let redirect_uri = required("redirect_uri")?;
             let grant = match state.store.take_code(&digest(code), now_ms()).await? {
                 CodeTaken::Fresh(grant) => grant,
                 CodeTaken::Reused => {
@@ -304,7 +303,9 @@ async fn token_grant(
             if grant.expires_at <= now_ms() {
                 return Err(OAuthError::grant("the code has expired"));
             }
-            if &grant.redirect_uri != redirect_uri {
+            // Required and equal when the authorization request named it (§4.1.3).
+            let redirect_uri = params.get("redirect_uri").map_or("", String::as_str);
+            if grant.redirect_uri != redirect_uri && !grant.redirect_uri.is_empty() {
                 return Err(OAuthError::grant(
                     "redirect_uri differs from the authorization request's",
                 ));

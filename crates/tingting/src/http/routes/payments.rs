@@ -235,7 +235,7 @@ fn check(req: &CreatePayment) -> Result<(i64, String, String, String), ApiError>
 
 /// Creates a payment request (**ours**). Send `Idempotency-Key` to make retries safe: the same
 /// key with the same body answers the request created first; with another body, 409.
-#[utoipa::path(post, path = "/v2/payment-requests", tag = "tingting", security(("apikey" = [])),
+#[utoipa::path(post, path = "/v2/payment-requests", tag = "tingting", security(("apikey" = []), ("oauth2" = ["payment"])),
     request_body = CreatePayment,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes creation safe to retry")),
     responses((status = 200, body = Envelope<PaymentView>),
@@ -311,7 +311,7 @@ pub async fn create(
 }
 
 /// One payment request (**ours**).
-#[utoipa::path(get, path = "/v2/payment-requests/{id}", tag = "tingting", security(("apikey" = [])),
+#[utoipa::path(get, path = "/v2/payment-requests/{id}", tag = "tingting", security(("apikey" = []), ("oauth2" = ["payment"])),
     params(("id" = i64, Path, description = "Payment request id")),
     responses((status = 200, body = Envelope<PaymentView>),
               (status = 404, description = "No such payment request in this business")))]
@@ -346,7 +346,7 @@ pub struct PaymentListParams {
 }
 
 /// The business's payment requests, newest first (**ours**).
-#[utoipa::path(get, path = "/v2/payment-requests", tag = "tingting", security(("apikey" = [])),
+#[utoipa::path(get, path = "/v2/payment-requests", tag = "tingting", security(("apikey" = []), ("oauth2" = ["payment"])),
     params(PaymentListParams),
     responses((status = 200, body = Envelope<Page<PaymentView>>),
               (status = 400, description = "A filter that cannot be used")))]
@@ -410,7 +410,7 @@ pub async fn list(
 
 /// Cancels an open payment request (**ours**); cancelling a cancelled one answers it as is.
 /// A transfer that arrives later is still recorded.
-#[utoipa::path(post, path = "/v2/payment-requests/{id}/cancel", tag = "tingting", security(("apikey" = [])),
+#[utoipa::path(post, path = "/v2/payment-requests/{id}/cancel", tag = "tingting", security(("apikey" = []), ("oauth2" = ["payment"])),
     params(("id" = i64, Path, description = "Payment request id")),
     responses((status = 200, body = Envelope<PaymentView>),
               (status = 404, description = "No such payment request in this business"),

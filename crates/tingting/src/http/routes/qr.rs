@@ -31,7 +31,7 @@ pub struct QrParams {
 
 /// A VietQR code for a transfer to the account: any Vietnamese banking app scanning it gets
 /// the bank, the account and (when given) the amount and memo pre-filled.
-#[utoipa::path(get, path = "/v2/accounts/{id}/qr", tag = "tingting", security(("apikey" = [])),
+#[utoipa::path(get, path = "/v2/accounts/{id}/qr", tag = "tingting", security(("apikey" = []), ("oauth2" = ["payment"])),
     params(("id" = i64, Path, description = "Account id"), QrParams),
     responses((status = 200, description = "The code: image/png (default), image/svg+xml or text/plain (the payload)", content_type = "image/png"),
               (status = 400, description = "An amount, memo, format or scale that cannot be used; the message names it"),

@@ -23,7 +23,7 @@ pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
 /// with the file in a part named `file` and optionally parts `format` (`csv`, `xlsx`, `mt940`,
 /// `camt`), `columns` (a column mapping, as `tingting import --columns`) and `sheet`.
 #[utoipa::path(post, path = "/v2/accounts/{id}/statements", tag = "tingting",
-    security(("apikey" = [])),
+    security(("apikey" = []), ("oauth2" = ["ingest"])),
     params(("id" = i64, Path, description = "Account id")),
     request_body(content_type = "multipart/form-data",
         description = "`file`: the statement; optional: `format` (`csv`, `xlsx`, `mt940` or `camt`), `columns` (a column mapping such as `date=Ngày GD,credit=Ghi có,debit=Ghi nợ`), `sheet` (an Excel worksheet)"),

@@ -27,7 +27,7 @@ pub struct SyncRequest {
 /// and sent to webhooks before the answer, within a bounded wait (**ours**: 10 s by default,
 /// `--sync-wait`). Push feeds (notifications) need no sync: they deliver on arrival.
 /// Concurrent syncs of one account share the polls.
-#[utoipa::path(post, path = "/v2/sync", tag = "casso", security(("apikey" = [])),
+#[utoipa::path(post, path = "/v2/sync", tag = "casso", security(("apikey" = []), ("oauth2" = ["sync"])),
     request_body = SyncRequest,
     responses((status = 200, body = Envelope<Option<String>>,
                description = "`data` is null. Synced, or the wait ran out (the polls still finish)",

@@ -17,7 +17,7 @@ pub type RawQuery = Query<Vec<(String, String)>>;
 
 /// The business's transactions in a date range, paginated.
 #[utoipa::path(get, path = "/v2/transactions", tag = "casso",
-    security(("apikey" = [])), params(ListParams),
+    security(("apikey" = []), ("oauth2" = ["transaction"])), params(ListParams),
     responses((status = 200, body = Envelope<Page<TransactionRecord>>),
               (status = 400, description = "A parameter is invalid; the message names it"),
               (status = 401, description = "Unauthorized Access")))]
@@ -33,7 +33,7 @@ pub async fn list(
 
 /// One transaction of the business.
 #[utoipa::path(get, path = "/v2/transactions/{id}", tag = "casso",
-    security(("apikey" = [])), params(("id" = i64, Path, description = "Transaction id")),
+    security(("apikey" = []), ("oauth2" = ["transaction"])), params(("id" = i64, Path, description = "Transaction id")),
     responses((status = 200, body = Envelope<TransactionRecord>),
               (status = 400, description = "id is not a number"),
               (status = 404, description = "No such transaction in this business")))]

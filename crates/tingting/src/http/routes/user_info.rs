@@ -10,7 +10,7 @@ use crate::http::AppState;
 
 /// The caller's user, business and bank accounts.
 #[utoipa::path(get, path = "/v2/userInfo", tag = "casso",
-    security(("apikey" = [])),
+    security(("apikey" = []), ("oauth2" = [])),
     responses((status = 200, body = Envelope<UserInfo>), (status = 401, description = "Unauthorized Access")))]
 pub async fn user_info(
     State(state): State<AppState>,

@@ -251,7 +251,7 @@ async fn find(state: &AppState, business_id: i64, id: i64) -> Result<Webhook, Ap
 }
 
 /// Registers a webhook for all the business's accounts (or those in `bank_accounts`).
-#[utoipa::path(post, path = "/v2/webhooks", tag = "casso", security(("apikey" = [])),
+#[utoipa::path(post, path = "/v2/webhooks", tag = "casso", security(("apikey" = []), ("oauth2" = ["webhook"])),
     request_body = WebhookRequest,
     responses((status = 200, body = Envelope<WebhookView>),
               (status = 400, description = "A field is invalid; the message names it")))]
@@ -267,7 +267,7 @@ pub async fn create(
 }
 
 /// **ours**: the business's webhooks.
-#[utoipa::path(get, path = "/v2/webhooks", tag = "tingting", security(("apikey" = [])),
+#[utoipa::path(get, path = "/v2/webhooks", tag = "tingting", security(("apikey" = []), ("oauth2" = ["webhook"])),
     responses((status = 200, body = Envelope<Vec<WebhookView>>)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -284,7 +284,7 @@ pub async fn list(
 }
 
 /// One webhook.
-#[utoipa::path(get, path = "/v2/webhooks/{id}", tag = "casso", security(("apikey" = [])),
+#[utoipa::path(get, path = "/v2/webhooks/{id}", tag = "casso", security(("apikey" = []), ("oauth2" = ["webhook"])),
     params(("id" = i64, Path, description = "Webhook id")),
     responses((status = 200, body = Envelope<WebhookView>), (status = 404, description = "No such webhook")))]
 pub async fn get(
@@ -298,7 +298,7 @@ pub async fn get(
 }
 
 /// Replaces a webhook's settings (and re-enables it).
-#[utoipa::path(put, path = "/v2/webhooks/{id}", tag = "casso", security(("apikey" = [])),
+#[utoipa::path(put, path = "/v2/webhooks/{id}", tag = "casso", security(("apikey" = []), ("oauth2" = ["webhook"])),
     params(("id" = i64, Path, description = "Webhook id")), request_body = WebhookRequest,
     responses((status = 200, body = Envelope<WebhookView>), (status = 404, description = "No such webhook")))]
 pub async fn update(
@@ -319,7 +319,7 @@ pub async fn update(
 }
 
 /// Deletes a webhook.
-#[utoipa::path(delete, path = "/v2/webhooks/{id}", tag = "casso", security(("apikey" = [])),
+#[utoipa::path(delete, path = "/v2/webhooks/{id}", tag = "casso", security(("apikey" = []), ("oauth2" = ["webhook"])),
     params(("id" = i64, Path, description = "Webhook id")),
     responses((status = 200, body = Envelope<Option<String>>), (status = 404, description = "No such webhook")))]
 pub async fn delete(
@@ -341,7 +341,7 @@ pub struct DeleteByUrl {
 }
 
 /// Deletes every webhook of the business with that URL; Casso's `error: 12` when none.
-#[utoipa::path(delete, path = "/v2/webhooks", tag = "casso", security(("apikey" = [])),
+#[utoipa::path(delete, path = "/v2/webhooks", tag = "casso", security(("apikey" = []), ("oauth2" = ["webhook"])),
     params(DeleteByUrl),
     responses((status = 200, body = Envelope<Option<String>>),
               (status = 404, description = "`{\"error\":12,\"message\":\"Webhook not exists\",\"data\":null}`")))]

@@ -187,6 +187,12 @@ async fn login_account_and_logout(backend: Backend) {
         .unwrap();
     assert_eq!(resp.status(), 303);
     assert_eq!(location(&resp), "/account");
+    let resp = client
+        .get(format!("{}/login", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&resp), "/account", "no next: the account page");
 
     // Logout needs the session's CSRF token.
     for wrong in ["", "not-the-token"] {

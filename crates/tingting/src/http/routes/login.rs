@@ -1,5 +1,5 @@
 //! Signing in (**ours**, server-rendered pages): `GET/POST /login`, `POST /logout`,
-//! `GET /account` (who is signed in), and the one-time password setup link
+//! `GET /account` (who is signed in: where a login without `next` lands), and the one-time password setup link
 //! `GET/POST /setup/{token}` that `tingting serve` prints for users without a password.
 //!
 //! The login form is protected against CSRF by a double-submit cookie (`tt_csrf`, also in a
@@ -34,6 +34,8 @@ pub const FAILURES_PER_EMAIL: i64 = 5;
 pub const FAILURES_PER_IP: i64 = 20;
 /// The window failed logins are counted in: 15 minutes.
 pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Where a login without `next` goes.
+const LANDING: &str = "/account";
 /// How long the login form's CSRF cookie lasts: 1 day (seconds).
 const CSRF_COOKIE_SECONDS: i64 = 24 * 3600;
 
@@ -89,9 +91,18 @@ pub async fn login_page(
     OptionalSession(signed_in): OptionalSession,
 ) -> Response {
     let lang = page::language(query.lang.as_deref(), &headers);
-    let next = safe_next(query.next.as_deref());
+    let next = query
+        .next
+        .as_deref()
+        .map_or(LANDING, |n| safe_next(Some(n)));
     if signed_in.is_some() {
-        return session::redirect(next);
+        // (Back to the login page itself would loop.)
+        let onward = if next.starts_with("/login") {
+            LANDING
+        } else {
+            next
+        };
+        return session::redirect(onward);
     }
     let view = LoginView {
         lang,
@@ -374,7 +385,7 @@ fn login_form(
 ) -> Response {
     let (csrf, cookie) = csrf_token(state, headers);
     let encoded_next: String = url::form_urlencoded::byte_serialize(view.next.as_bytes()).collect();
-    let switch_query = if view.next == "/" {
+    let switch_query = if view.next == LANDING {
         String::new()
     } else {
         format!("&next={encoded_next}")

@@ -7,6 +7,7 @@ use clap::Subcommand;
 use serde_json::json;
 
 use super::print_json;
+use crate::domain::password;
 use crate::domain::time::render_vn;
 use crate::domain::{AccountNumber, BankDirectory, Email, NewBankAccount, Scopes, User};
 use crate::keys;
@@ -22,6 +23,13 @@ pub enum UserCommand {
         /// Business name.
         #[arg(long)]
         business: String,
+    },
+    /// Set a user's password: the first line of standard input, or asked for twice without
+    /// echo on a terminal. Ends the user's browser sessions.
+    SetPassword {
+        /// The user's login e-mail.
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -76,8 +84,14 @@ pub enum AccountCommand {
 const MAX_NAME: usize = 200;
 
 pub async fn user(database: &str, cmd: UserCommand) -> anyhow::Result<ExitCode> {
-    let UserCommand::Create { email, business } = cmd;
-    let email = Email::parse(&email).map_err(anyhow::Error::msg)?;
+    match cmd {
+        UserCommand::Create { email, business } => create_user(database, &email, &business).await,
+        UserCommand::SetPassword { email } => set_password(database, &email).await,
+    }
+}
+
+async fn create_user(database: &str, email: &str, business: &str) -> anyhow::Result<ExitCode> {
+    let email = Email::parse(email).map_err(anyhow::Error::msg)?;
     let business = business.trim();
     if business.is_empty() || business.chars().count() > MAX_NAME {
         return Err(anyhow!("business name must be 1 to {MAX_NAME} characters"));
@@ -86,6 +100,41 @@ pub async fn user(database: &str, cmd: UserCommand) -> anyhow::Result<ExitCode> 
     let user = store.create_user(&email, business).await?;
     print_json(&json!({"userId": user.id, "businessId": user.business_id}));
     Ok(ExitCode::SUCCESS)
+}
+
+async fn set_password(database: &str, email: &str) -> anyhow::Result<ExitCode> {
+    let store = storage::connect(database).await?;
+    let user = user_by_email(store.as_ref(), email).await?;
+    let password = read_password()?;
+    let hash = tokio::task::spawn_blocking(move || password::hash(&password)).await??;
+    if !store.set_password(user.business_id, user.id, &hash).await? {
+        return Err(anyhow!("no user with email {}", user.email));
+    }
+    eprintln!(
+        "Password set for {}; their browser sessions have ended.",
+        user.email
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The new password: asked twice without echo on a terminal, else the first line of standard
+/// input (without its line ending).
+fn read_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal};
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("New password: ")?;
+        let again = rpassword::prompt_password("Repeat it: ")?;
+        if first != again {
+            return Err(anyhow!("the two passwords differ"));
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
 pub async fn apikey(database: &str, cmd: ApiKeyCommand) -> anyhow::Result<ExitCode> {

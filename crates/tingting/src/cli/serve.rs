@@ -9,9 +9,14 @@ use clap::Args;
 use crate::delivery::policy::{parse_duration, parse_schedule, Policy, DEFAULT_SCHEDULE};
 use crate::delivery::sender::Sender;
 use crate::delivery::worker::{Wakeup, Worker};
+use crate::domain::api_key::digest;
+use crate::domain::session::{new_token, SETUP_LINK_MS};
+use crate::domain::time::now_ms;
 use crate::domain::BankDirectory;
 use crate::http::limit::{Limits, RateLimit};
+use crate::http::session::LoginSettings;
 use crate::http::{self, AppState, PaymentSettings};
+use crate::storage::Store;
 use crate::{delivery, demo, payments, storage};
 
 /// What an instance runs; any number share one PostgreSQL database.
@@ -73,6 +78,14 @@ pub struct ServeArgs {
     /// `off`.
     #[arg(long, env = "TINGTING_RATE_LIMIT_INGEST", default_value = "off", value_parser = RateLimit::parse)]
     rate_limit_ingest: std::option::Option<RateLimit>,
+    /// Mark session cookies Secure on every request (HTTPS terminated elsewhere without
+    /// `X-Forwarded-Proto`); without it they are Secure when `X-Forwarded-Proto: https`.
+    #[arg(long, env = "TINGTING_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new(), default_value = "false")]
+    secure_cookies: bool,
+    /// Behind a reverse proxy: count failed logins by the last `X-Forwarded-For` address
+    /// instead of the connection's (which is the proxy's).
+    #[arg(long, env = "TINGTING_TRUST_PROXY", value_parser = clap::builder::BoolishValueParser::new(), default_value = "false")]
+    trust_proxy: bool,
 }
 
 fn parse_prefix(s: &str) -> Result<paymatch::Prefix, String> {
@@ -109,6 +122,9 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         let seeded = demo::seed(store.as_ref()).await?;
         print!("{}", demo::instructions(&seeded, database, addr));
     }
+    if args.role != Role::Worker {
+        print_setup_links(store.as_ref(), addr).await?;
+    }
     let allow_private = args.allow_private_webhooks || args.demo;
     let sender =
         Sender::new(policy.timeout, allow_private).context("cannot build the HTTP client")?;
@@ -124,6 +140,10 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         .with_limits(Limits {
             api_key: args.rate_limit_api,
             ingest_token: args.rate_limit_ingest,
+        })
+        .with_login(LoginSettings {
+            secure_cookies: args.secure_cookies,
+            trust_proxy: args.trust_proxy,
         });
     let mut background = Vec::new();
     if args.role != Role::Api {
@@ -166,6 +186,28 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
     served?;
     tracing::info!("shut down cleanly");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The first-run path: prints a one-time link, valid for an hour, for each user who has no
+/// password yet, where they set one in the browser. Each start replaces the earlier links.
+async fn print_setup_links(store: &dyn Store, addr: std::net::SocketAddr) -> anyhow::Result<()> {
+    let users = store.users_without_password().await?;
+    for user in &users {
+        let token = new_token();
+        store
+            .set_setup_token(
+                user.business_id,
+                user.id,
+                &digest(&token),
+                now_ms() + SETUP_LINK_MS,
+            )
+            .await?;
+        println!(
+            "{} has no password yet: set it at http://{addr}/setup/{token} (valid for 1 hour, once)",
+            user.email
+        );
+    }
+    Ok(())
 }
 
 /// Completes when `stopped` turns true.

@@ -5,8 +5,10 @@ pub mod error;
 pub mod extract;
 pub mod limit;
 pub mod openapi;
+pub mod page;
 pub mod params;
 pub mod routes;
+pub mod session;
 pub mod views;
 
 use std::sync::Arc;
@@ -60,6 +62,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Rate limits per credential.
     pub limits: limit::Limits,
+    /// How browser sessions treat the connection.
+    pub login: session::LoginSettings,
 }
 
 /// How payment requests are made (`tingting serve --order-prefix --payment-tolerance`).
@@ -85,12 +89,19 @@ impl AppState {
             sync_wait: DEFAULT_SYNC_WAIT,
             payments: PaymentSettings::default(),
             limits: limit::Limits::default(),
+            login: session::LoginSettings::default(),
         }
     }
 
     /// The same state with rate limits.
     pub fn with_limits(mut self, limits: limit::Limits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// The same state with other session settings.
+    pub fn with_login(mut self, login: session::LoginSettings) -> Self {
+        self.login = login;
         self
     }
 
@@ -136,6 +147,16 @@ pub fn router(state: AppState) -> Router {
     let open = Router::new()
         .route("/ingest/notify/{token}", post(routes::notify::notify))
         .route("/pay/{public_id}", get(routes::checkout::page))
+        .route(
+            "/login",
+            get(routes::login::login_page).post(routes::login::login_submit),
+        )
+        .route("/logout", post(routes::login::logout))
+        .route("/account", get(routes::login::account))
+        .route(
+            "/setup/{token}",
+            get(routes::login::setup_page).post(routes::login::setup_submit),
+        )
         .route("/pay/{public_id}/events", get(routes::checkout::events))
         .route("/auth/token", post(routes::oauth::token))
         .route("/auth/revoke", post(routes::oauth::revoke))
@@ -309,7 +330,11 @@ pub async fn serve_app(
     app: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The peer address reaches handlers (login throttling per client address).
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

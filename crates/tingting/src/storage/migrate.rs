@@ -15,10 +15,11 @@ use sqlx::{PgPool, Row, SqlitePool};
 use super::{StoreError, StoreResult};
 
 /// Every table, parents before children.
-const TABLES: [&str; 19] = [
+const TABLES: [&str; 20] = [
     "businesses",
     "users",
     "api_keys",
+    "sessions",
     "bank_accounts",
     "transactions",
     "transaction_aliases",

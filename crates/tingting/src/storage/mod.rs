@@ -21,6 +21,7 @@ use async_trait::async_trait;
 use crate::domain::payment::{
     NewPaymentRequest, PaymentEvent, PaymentLink, PaymentRequest, StatusFilter,
 };
+use crate::domain::session::{NewSession, Session};
 use crate::domain::{
     AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email, Feed,
     IngestOutcome, NewBankAccount, NewFeed, NewTransaction, Principal, Scopes, Transaction,
@@ -263,6 +264,56 @@ pub trait Store: OAuthStore + Send + Sync + 'static {
     /// (credential lookup: the business is not known before it).
     async fn authenticate_api_key(&self, digest: &str) -> StoreResult<Option<Principal>>;
 
+    /// A user and their password hash (None until they set one), by login e-mail
+    /// (operator-level: the business is not known before login).
+    async fn find_login(&self, email: &Email) -> StoreResult<Option<(User, Option<String>)>>;
+
+    /// Sets a user's password hash (an argon2id PHC string) and, in the same transaction, ends
+    /// all their sessions and voids their setup link. False when there is no such user.
+    async fn set_password(
+        &self,
+        business_id: BusinessId,
+        user_id: i64,
+        password_hash: &str,
+    ) -> StoreResult<bool>;
+
+    /// Users who have no password yet, oldest first (operator-level: every business).
+    async fn users_without_password(&self) -> StoreResult<Vec<User>>;
+
+    /// Stores the digest of a user's one-time setup link, valid until `expires_at` (ms); it
+    /// replaces the user's earlier link.
+    async fn set_setup_token(
+        &self,
+        business_id: BusinessId,
+        user_id: i64,
+        token_hash: &str,
+        expires_at: i64,
+    ) -> StoreResult<()>;
+
+    /// The user a live setup link is for, by the link token's digest (credential lookup).
+    async fn find_setup_user(&self, token_hash: &str, now: i64) -> StoreResult<Option<User>>;
+
+    /// Sets the password of the user a live setup link is for and voids the link (it works
+    /// once); ends the user's sessions. None when the link is unknown, used or expired.
+    async fn use_setup_token(
+        &self,
+        token_hash: &str,
+        now: i64,
+        password_hash: &str,
+    ) -> StoreResult<Option<User>>;
+
+    /// Starts a browser session lasting at most [`crate::domain::session::SESSION_MAX_MS`];
+    /// deletes the user's sessions that have ended.
+    async fn create_session(&self, session: &NewSession<'_>) -> StoreResult<Session>;
+
+    /// The live session whose cookie token has digest `token_hash` (credential lookup): not
+    /// past its `expires_at`, used within [`crate::domain::session::SESSION_IDLE_MS`]. Slides
+    /// its `last_seen_at` to `now` (at most once a minute, to spare writes).
+    async fn find_session(&self, token_hash: &str, now: i64) -> StoreResult<Option<Session>>;
+
+    /// Ends a session (logout). False when it was already gone.
+    async fn delete_session(&self, business_id: BusinessId, session_id: i64) -> StoreResult<bool>;
+
     /// Adds a bank account. Fails with `Conflict` when the business already has that number.
     async fn add_account(
         &self,
@@ -466,6 +517,10 @@ pub trait Store: OAuthStore + Send + Sync + 'static {
     /// Counts one request of rate-limit key `key` in the window starting at `window_start`
     /// (ms); returns the window's count so far. Opening a window forgets the key's older ones.
     async fn hit_rate_limit(&self, key: &str, window_start: i64) -> StoreResult<i64>;
+
+    /// The count of rate-limit key `key` in the window starting at `window_start` (ms), without
+    /// counting anything (0 when the window has no hits).
+    async fn rate_limit_hits(&self, key: &str, window_start: i64) -> StoreResult<i64>;
 
     /// The outbox of every business: pending deliveries, and the earliest `next_attempt_at`
     /// of those due at `now` (None when none is due).

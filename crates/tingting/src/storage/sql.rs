@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use crate::domain::dedup::{Reported, CANDIDATE_WINDOW_MS};
 use crate::domain::payment::{PaymentRequest, PaymentStatus, StatusFilter};
+use crate::domain::session::Session;
 use crate::domain::{
     AccountTotals, ApiKeyRecord, BankAccount, Delivery, DeliveryStatus, Feed, FeedKind,
     FeedSettings, NewTransaction, Transaction, UnparsedText, User, Webhook, WebhookFormat,
@@ -456,6 +457,41 @@ impl From<UserRow> for User {
             id: r.id,
             business_id: r.business_id,
             email: r.email,
+        }
+    }
+}
+
+/// Ends every session of a user (`$1` business, `$2` user): a password change.
+pub(super) const END_USER_SESSIONS: &str =
+    "DELETE FROM sessions WHERE business_id = $1 AND user_id = $2";
+
+/// A session's `last_seen_at` is moved on at most this often (ms).
+pub(super) const SESSION_SLIDE_MS: i64 = 60_000;
+
+/// A `sessions` row joined with its user's e-mail.
+#[derive(sqlx::FromRow)]
+pub(super) struct SessionRow {
+    id: i64,
+    business_id: i64,
+    user_id: i64,
+    email: String,
+    csrf_token: String,
+    created_at: i64,
+    expires_at: i64,
+    last_seen_at: i64,
+}
+
+impl From<SessionRow> for Session {
+    fn from(r: SessionRow) -> Self {
+        Session {
+            id: r.id,
+            business_id: r.business_id,
+            user_id: r.user_id,
+            email: r.email,
+            csrf_token: r.csrf_token,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            last_seen_at: r.last_seen_at,
         }
     }
 }
@@ -1087,6 +1123,208 @@ macro_rules! impl_store {
                     user_id,
                     scopes: $crate::domain::Scopes::of_key(scopes.as_deref()),
                 }))
+            }
+
+            async fn find_login(&self, email: &Email) -> StoreResult<Option<(User, Option<String>)>> {
+                let row: Option<(i64, i64, String, Option<String>)> = sqlx::query_as(
+                    "SELECT id, business_id, email, password_hash FROM users WHERE email = $1",
+                )
+                .bind(email.as_str())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(row.map(|(id, business_id, email, hash)| (User { id, business_id, email }, hash)))
+            }
+
+            async fn set_password(
+                &self,
+                business_id: BusinessId,
+                user_id: i64,
+                password_hash: &str,
+            ) -> StoreResult<bool> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "UPDATE users SET password_hash = $1, setup_token_hash = NULL, \
+                     setup_expires_at = NULL WHERE business_id = $2 AND id = $3",
+                )
+                .bind(password_hash)
+                .bind(business_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                sqlx::query(sql::END_USER_SESSIONS)
+                    .bind(business_id)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn users_without_password(&self) -> StoreResult<Vec<User>> {
+                let rows: Vec<sql::UserRow> = sqlx::query_as(
+                    "SELECT id, business_id, email FROM users WHERE password_hash IS NULL ORDER BY id",
+                )
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn set_setup_token(
+                &self,
+                business_id: BusinessId,
+                user_id: i64,
+                token_hash: &str,
+                expires_at: i64,
+            ) -> StoreResult<()> {
+                let query = sqlx::query(
+                    "UPDATE users SET setup_token_hash = $1, setup_expires_at = $2 \
+                     WHERE business_id = $3 AND id = $4",
+                )
+                .bind(token_hash)
+                .bind(expires_at)
+                .bind(business_id)
+                .bind(user_id);
+                self.write_one(query).await?;
+                Ok(())
+            }
+
+            async fn find_setup_user(&self, token_hash: &str, now: i64) -> StoreResult<Option<User>> {
+                let row: Option<sql::UserRow> = sqlx::query_as(
+                    "SELECT id, business_id, email FROM users \
+                     WHERE setup_token_hash = $1 AND setup_expires_at > $2",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn use_setup_token(
+                &self,
+                token_hash: &str,
+                now: i64,
+                password_hash: &str,
+            ) -> StoreResult<Option<User>> {
+                let mut tx = self.begin_write().await?;
+                let row: Option<sql::UserRow> = sqlx::query_as(
+                    "UPDATE users SET password_hash = $1, setup_token_hash = NULL, \
+                     setup_expires_at = NULL WHERE setup_token_hash = $2 AND setup_expires_at > $3 \
+                     RETURNING id, business_id, email",
+                )
+                .bind(password_hash)
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                let user = row.map(User::from);
+                if let Some(user) = &user {
+                    sqlx::query(sql::END_USER_SESSIONS)
+                        .bind(user.business_id)
+                        .bind(user.id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                }
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(user)
+            }
+
+            async fn create_session(
+                &self,
+                new: &$crate::domain::session::NewSession<'_>,
+            ) -> StoreResult<$crate::domain::session::Session> {
+                use $crate::domain::session::{SESSION_IDLE_MS, SESSION_MAX_MS};
+                let mut tx = self.begin_write().await?;
+                sqlx::query(
+                    "DELETE FROM sessions WHERE business_id = $1 AND user_id = $2 \
+                     AND (expires_at <= $3 OR last_seen_at <= $4)",
+                )
+                .bind(new.business_id)
+                .bind(new.user_id)
+                .bind(new.now)
+                .bind(new.now - SESSION_IDLE_MS)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO sessions (business_id, user_id, token_hash, csrf_token, created_at, \
+                     expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $5) RETURNING id",
+                )
+                .bind(new.business_id)
+                .bind(new.user_id)
+                .bind(new.token_hash)
+                .bind(new.csrf_token)
+                .bind(new.now)
+                .bind(new.now + SESSION_MAX_MS)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| sql::conflict_or(e, || "session token collision; try again".to_string()))?;
+                let email: String =
+                    sqlx::query_scalar("SELECT email FROM users WHERE business_id = $1 AND id = $2")
+                        .bind(new.business_id)
+                        .bind(new.user_id)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok($crate::domain::session::Session {
+                    id,
+                    business_id: new.business_id,
+                    user_id: new.user_id,
+                    email,
+                    csrf_token: new.csrf_token.to_string(),
+                    created_at: new.now,
+                    expires_at: new.now + SESSION_MAX_MS,
+                    last_seen_at: new.now,
+                })
+            }
+
+            async fn find_session(
+                &self,
+                token_hash: &str,
+                now: i64,
+            ) -> StoreResult<Option<$crate::domain::session::Session>> {
+                use $crate::domain::session::SESSION_IDLE_MS;
+                let row: Option<sql::SessionRow> = sqlx::query_as(
+                    "SELECT s.id, s.business_id, s.user_id, u.email, s.csrf_token, s.created_at, \
+                     s.expires_at, s.last_seen_at FROM sessions s \
+                     JOIN users u ON u.business_id = s.business_id AND u.id = s.user_id \
+                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .bind(now - SESSION_IDLE_MS)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                let Some(mut session) = row.map($crate::domain::session::Session::from) else {
+                    return Ok(None);
+                };
+                if now - session.last_seen_at >= sql::SESSION_SLIDE_MS {
+                    let query = sqlx::query(
+                        "UPDATE sessions SET last_seen_at = $1 WHERE business_id = $2 AND id = $3",
+                    )
+                    .bind(now)
+                    .bind(session.business_id)
+                    .bind(session.id);
+                    self.write_one(query).await?;
+                    session.last_seen_at = now;
+                }
+                Ok(Some(session))
+            }
+
+            async fn delete_session(&self, business_id: BusinessId, session_id: i64) -> StoreResult<bool> {
+                let query = sqlx::query("DELETE FROM sessions WHERE business_id = $1 AND id = $2")
+                    .bind(business_id)
+                    .bind(session_id);
+                Ok(self.write_one(query).await? > 0)
             }
 
             async fn create_feed(
@@ -1952,6 +2190,18 @@ macro_rules! impl_store {
                     self.write_one(forget).await?;
                 }
                 Ok(hits)
+            }
+
+            async fn rate_limit_hits(&self, key: &str, window_start: i64) -> StoreResult<i64> {
+                let hits: Option<i64> = sqlx::query_scalar(
+                    "SELECT hits FROM rate_limits WHERE key = $1 AND window_start = $2",
+                )
+                .bind(key)
+                .bind(window_start)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(hits.unwrap_or(0))
             }
 
             async fn outbox_stats(&self, now: i64) -> StoreResult<(i64, Option<i64>)> {

@@ -509,6 +509,28 @@ pub fn cli(database: &str, args: &[&str]) -> Output {
         .expect("run tingting")
 }
 
+/// Runs the `tingting` binary as [`cli`] does, with `input` on its standard input.
+pub fn cli_with_stdin(database: &str, args: &[&str], input: &str) -> Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tingting"))
+        .arg("--database")
+        .arg(database)
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run tingting");
+    child
+        .stdin
+        .take()
+        .expect("piped stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait for tingting")
+}
+
 /// Polls `check` until it returns Some or the deadline passes.
 pub async fn eventually<T>(deadline: Duration, mut check: impl AsyncFnMut() -> Option<T>) -> T {
     let start = Instant::now();
@@ -535,6 +557,8 @@ pub fn temp_file(dir: &tempfile::TempDir, name: &str, contents: &str) -> PathBuf
 /// when dropped.
 pub struct ServeProcess {
     pub base: String,
+    /// What it printed on stdout before the line saying where it listens.
+    pub printed: Vec<String>,
     child: std::process::Child,
 }
 
@@ -552,6 +576,7 @@ impl ServeProcess {
             .spawn()
             .expect("spawn tingting serve");
         let mut lines = std::io::BufReader::new(child.stdout.take().expect("piped stdout")).lines();
+        let mut printed = Vec::new();
         let base = loop {
             let line = lines
                 .next()
@@ -560,10 +585,15 @@ impl ServeProcess {
             if let Some(addr) = line.strip_prefix("tingting listening on ") {
                 break addr.trim().to_string();
             }
+            printed.push(line);
         };
         // Keep draining stdout so the child never blocks on a full pipe.
         std::thread::spawn(move || lines.for_each(drop));
-        Self { base, child }
+        Self {
+            base,
+            printed,
+            child,
+        }
     }
 
     /// Kills the process with SIGKILL (no graceful shutdown) and reaps it.

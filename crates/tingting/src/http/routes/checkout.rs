@@ -5,7 +5,7 @@
 //! business is shown.
 
 use std::convert::Infallible;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Path, Query, State};
@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::payment::PaymentRequest;
 use crate::domain::time::now_ms;
-use crate::http::AppState;
+use crate::http::{page, AppState};
 use crate::payments::qr;
 use crate::storage::Store;
 
@@ -29,47 +29,11 @@ const STREAM_LIFETIME: Duration = Duration::from_secs(20);
 /// How soon the browser reconnects a stream that ended.
 const RECONNECT: Duration = Duration::from_millis(500);
 
-/// The page's template, parsed once.
-fn templates() -> &'static minijinja::Environment<'static> {
-    static ENV: OnceLock<minijinja::Environment<'static>> = OnceLock::new();
-    ENV.get_or_init(|| {
-        let mut env = minijinja::Environment::new();
-        env.add_template(
-            "checkout.html",
-            include_str!("../../../templates/checkout.html"),
-        )
-        .expect("the checkout template parses");
-        env
-    })
-}
-
 /// `?lang=`.
 #[derive(Debug, Deserialize)]
 pub struct PageParams {
     /// `vi` or `en`; otherwise the browser's preference, Vietnamese by default.
     pub lang: Option<String>,
-}
-
-/// The page's language: `?lang=`, else the first of Accept-Language that is `vi` or `en`.
-fn language(params: &PageParams, headers: &HeaderMap) -> &'static str {
-    let pick = |tag: &str| {
-        let tag = tag.trim().to_ascii_lowercase();
-        if tag.starts_with("en") {
-            Some("en")
-        } else if tag.starts_with("vi") {
-            Some("vi")
-        } else {
-            None
-        }
-    };
-    if let Some(lang) = params.lang.as_deref().and_then(pick) {
-        return lang;
-    }
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').find_map(|t| pick(t.split(';').next()?)))
-        .unwrap_or("vi")
 }
 
 /// Whole VND as a shopper reads it: `150.000 ₫`.
@@ -100,16 +64,6 @@ fn not_found(lang: &str) -> Response {
     (StatusCode::NOT_FOUND, Html(page)).into_response()
 }
 
-/// An error page without internals.
-fn unavailable(e: impl std::fmt::Display) -> Response {
-    tracing::warn!(error = %e, "checkout page failed");
-    let page = "<!doctype html><html><meta charset=\"utf-8\"><title>503</title>\
-                <p style=\"font-family:system-ui,sans-serif;margin:2rem\">\
-                Tạm thời không hiển thị được. Vui lòng thử lại. / Temporarily unavailable; \
-                please retry.</p></html>";
-    (StatusCode::SERVICE_UNAVAILABLE, Html(page)).into_response()
-}
-
 /// The checkout page of a payment request.
 pub async fn page(
     State(state): State<AppState>,
@@ -117,7 +71,7 @@ pub async fn page(
     Query(params): Query<PageParams>,
     headers: HeaderMap,
 ) -> Response {
-    let lang = language(&params, &headers);
+    let lang = page::language(params.lang.as_deref(), &headers);
     match render(&state, &public_id, lang).await {
         Ok(Some(html)) => (
             [
@@ -128,7 +82,7 @@ pub async fn page(
         )
             .into_response(),
         Ok(None) => not_found(lang),
-        Err(e) => unavailable(e),
+        Err(e) => page::unavailable(e),
     }
 }
 
@@ -172,7 +126,9 @@ async fn render(state: &AppState, public_id: &str, lang: &str) -> anyhow::Result
         return_url => r.return_url.clone(),
     };
     Ok(Some(
-        templates().get_template("checkout.html")?.render(context)?,
+        page::templates()
+            .get_template("checkout.html")?
+            .render(context)?,
     ))
 }
 
@@ -213,7 +169,7 @@ pub async fn events(
     let first = match state.store.payment_request_by_public_id(&public_id).await {
         Ok(Some(r)) => Status::of(&r, now_ms()),
         Ok(None) => return Err(not_found("vi")),
-        Err(e) => return Err(unavailable(e)),
+        Err(e) => return Err(page::unavailable(e)),
     };
     let watch = Watch {
         store: state.store.clone(),
@@ -292,24 +248,8 @@ mod tests {
     }
 
     #[test]
-    fn language_follows_the_query_then_the_browser() {
-        let mut headers = HeaderMap::new();
-        let none = PageParams { lang: None };
-        assert_eq!(language(&none, &headers), "vi");
-        headers.insert(
-            header::ACCEPT_LANGUAGE,
-            "fr;q=1, en-US;q=0.8, vi;q=0.5".parse().unwrap(),
-        );
-        assert_eq!(language(&none, &headers), "en");
-        let vi = PageParams {
-            lang: Some("vi".into()),
-        };
-        assert_eq!(language(&vi, &headers), "vi");
-    }
-
-    #[test]
     fn the_template_renders_and_escapes() {
-        let html = templates()
+        let html = page::templates()
             .get_template("checkout.html")
             .unwrap()
             .render(minijinja::context! {

@@ -6,6 +6,7 @@ pub mod deliveries;
 pub mod feeds;
 pub mod health;
 pub mod ingest;
+pub mod login;
 pub mod notify;
 pub mod oauth;
 pub mod payments;

@@ -158,6 +158,10 @@ pub fn router(state: AppState) -> Router {
             get(routes::login::setup_page).post(routes::login::setup_submit),
         )
         .route("/pay/{public_id}/events", get(routes::checkout::events))
+        .route(
+            "/auth/authorize",
+            get(routes::authorize::authorize).post(routes::authorize::consent),
+        )
         .route("/auth/token", post(routes::oauth::token))
         .route("/auth/revoke", post(routes::oauth::revoke))
         .route("/v1/token", post(routes::oauth::v1_token))

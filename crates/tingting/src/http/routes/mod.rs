@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per resource.
 
 pub mod accounts;
+pub mod authorize;
 pub mod checkout;
 pub mod deliveries;
 pub mod feeds;

@@ -22,10 +22,13 @@ const EMAIL: &str = "owner@hoasen.vn";
 const PASSWORD: &str = "hoa sen nở rộ 2026";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
+/// A query string's pairs.
+type Query = Vec<(String, String)>;
+
 /// The partner app's redirect URI: a receiver on loopback keeping each query it gets.
 struct Callback {
     url: String,
-    queries: Arc<Mutex<Vec<Vec<(String, String)>>>>,
+    queries: Arc<Mutex<Vec<Query>>>,
     task: tokio::task::JoinHandle<()>,
 }
 

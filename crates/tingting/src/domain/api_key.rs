@@ -2,6 +2,7 @@
 
 use rand::{distr::Alphanumeric, Rng};
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use super::BusinessId;
 
@@ -46,6 +47,11 @@ impl ApiKeySecret {
 /// SHA-256 of a presented token, hex-encoded: what is stored and looked up.
 pub fn digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Whether two secrets (or digests) are equal, in time independent of where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
 /// A stored API key (without its secret).

@@ -6,7 +6,6 @@ use base64::Engine;
 use rand::distr::Alphanumeric;
 use rand::Rng;
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
 use super::scope::Scopes;
 use super::BusinessId;
@@ -62,18 +61,12 @@ impl SecretKind {
     }
 }
 
-/// Whether two digests (or any two byte strings) are equal, in time independent of where
-/// they differ.
-pub fn same(a: &str, b: &str) -> bool {
-    a.as_bytes().ct_eq(b.as_bytes()).into()
-}
-
 /// Checks a PKCE `code_verifier` against the `S256` `code_challenge` it must hash to
 /// (RFC 7636 §4.6).
 pub fn pkce_matches(verifier: &str, challenge: &str) -> bool {
     let hashed = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .encode(Sha256::digest(verifier.as_bytes()));
-    same(&hashed, challenge)
+    super::api_key::same_secret(&hashed, challenge)
 }
 
 /// Checks a PKCE verifier's form: 43 to 128 characters of `[A-Za-z0-9-._~]` (RFC 7636 §4.1).
@@ -200,7 +193,7 @@ impl Client {
     pub fn secret_matches(&self, secret: &str) -> bool {
         self.secret_hash
             .as_deref()
-            .is_some_and(|hash| same(hash, &super::api_key::digest(secret)))
+            .is_some_and(|hash| super::api_key::same_secret(hash, &super::api_key::digest(secret)))
     }
 }
 

@@ -27,7 +27,6 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use subtle::ConstantTimeEq;
 
 use super::{page, AppState};
 use crate::domain::api_key::digest;
@@ -155,7 +154,7 @@ pub fn safe_next(next: Option<&str>) -> &str {
 /// Whether two tokens are equal, in time independent of where they differ; empty never
 /// matches.
 pub fn tokens_match(expected: &str, presented: &str) -> bool {
-    !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(presented.as_bytes()))
+    !expected.is_empty() && crate::domain::api_key::same_secret(expected, presented)
 }
 
 /// The value of cookie `name` in the request's `Cookie` headers.

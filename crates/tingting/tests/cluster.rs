@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::proxy::Proxy;
-use common::{cli, eventually, Backend, ServeProcess, TestServer};
+use common::{cli, eventually, Backend, ServeProcess, Tenant, TestServer};
 use serde_json::{json, Value};
 use tingting::storage::{SortOrder, TransactionQuery};
 
@@ -230,16 +230,23 @@ echo "{\"cursor\":\"$((n + 1))\"}"
     path.to_string_lossy().into_owned()
 }
 
-async fn three_instances_survive_a_kill(backend: Backend) {
-    const COUNT: usize = 600;
-    let Some(mut setup) = TestServer::start(backend).await else {
-        return;
-    };
+/// A business with an account and a webhook to a slow receiver, on a fresh database no
+/// server runs on yet.
+async fn setup(backend: Backend) -> Option<(TestServer, Tenant, SlowReceiver)> {
+    let mut setup = TestServer::start(backend).await?;
     let t = setup.tenant("owner@hoasen.vn", "Cửa hàng Hoa Sen").await;
     setup.account(&t, "ACB", ACCOUNT).await;
     let rx = SlowReceiver::start().await;
     setup.webhook(&t, &rx.url).await;
     setup.stop();
+    Some((setup, t, rx))
+}
+
+async fn three_instances_survive_a_kill(backend: Backend) {
+    const COUNT: usize = 600;
+    let Some((setup, t, rx)) = setup(backend).await else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let program = locked_feed_program(dir.path());
     let d = dir.path().to_string_lossy().into_owned();
@@ -340,14 +347,9 @@ async fn three_instances_survive_a_kill(backend: Backend) {
 
 async fn database_restarts_under_load(backend: Backend) {
     const COUNT: usize = 400;
-    let Some(mut setup) = TestServer::start(backend).await else {
+    let Some((setup, t, rx)) = setup(backend).await else {
         return;
     };
-    let t = setup.tenant("owner@hoasen.vn", "Cửa hàng Hoa Sen").await;
-    setup.account(&t, "ACB", ACCOUNT).await;
-    let rx = SlowReceiver::start().await;
-    setup.webhook(&t, &rx.url).await;
-    setup.stop();
     let (proxy, url) = match backend {
         Backend::Sqlite => (None, setup.db.url.clone()),
         Backend::Postgres => {

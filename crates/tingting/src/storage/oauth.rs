@@ -284,19 +284,11 @@ macro_rules! impl_oauth_store {
                         })
                     }
                     None => {
-                        let used: Option<(i64, String)> = sqlx::query_as(
-                            "SELECT business_id, family FROM oauth_codes WHERE code_hash = $1",
-                        )
-                        .bind(code_hash)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(StoreError::from_sqlx)?;
-                        match used {
-                            Some((business_id, family)) => {
-                                revoke_family(&mut tx, business_id, &family, now).await?;
-                                CodeTaken::Reused
-                            }
-                            None => CodeTaken::Unknown,
+                        let used = "SELECT business_id, family FROM oauth_codes WHERE code_hash = $1";
+                        if revoke_reused(&mut tx, used, code_hash, now).await? {
+                            CodeTaken::Reused
+                        } else {
+                            CodeTaken::Unknown
                         }
                     }
                 };
@@ -362,20 +354,12 @@ macro_rules! impl_oauth_store {
                         })
                     }
                     None => {
-                        let used: Option<(i64, String)> = sqlx::query_as(
-                            "SELECT business_id, family FROM oauth_tokens WHERE token_hash = $1 \
-                             AND kind = 'refresh' AND used_at IS NOT NULL",
-                        )
-                        .bind(digest)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(StoreError::from_sqlx)?;
-                        match used {
-                            Some((business_id, family)) => {
-                                revoke_family(&mut tx, business_id, &family, now).await?;
-                                RefreshTaken::Reused
-                            }
-                            None => RefreshTaken::Invalid,
+                        let used = "SELECT business_id, family FROM oauth_tokens WHERE token_hash = $1 \
+                                    AND kind = 'refresh' AND used_at IS NOT NULL";
+                        if revoke_reused(&mut tx, used, digest, now).await? {
+                            RefreshTaken::Reused
+                        } else {
+                            RefreshTaken::Invalid
                         }
                     }
                 };
@@ -450,6 +434,25 @@ macro_rules! impl_oauth_store {
                 tx.commit().await.map_err(StoreError::from_sqlx)?;
                 Ok(found.is_some())
             }
+        }
+
+        /// Looks a spent code or refresh token up with `used` (its digest as `$1`, answering
+        /// business and family) and revokes the family it finds; whether it found one.
+        async fn revoke_reused(
+            tx: &mut sqlx::Transaction<'static, $db>,
+            used: &str,
+            digest: &str,
+            now: i64,
+        ) -> StoreResult<bool> {
+            let found: Option<(i64, String)> = sqlx::query_as(used)
+                .bind(digest)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+            if let Some((business_id, family)) = &found {
+                revoke_family(tx, *business_id, family, now).await?;
+            }
+            Ok(found.is_some())
         }
 
         /// Revokes every token of a grant's family.

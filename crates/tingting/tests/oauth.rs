@@ -153,8 +153,23 @@ async fn client_credentials_and_scopes(backend: Backend) {
     let (status, info) = get(&srv, "/v2/userInfo", &bearer).await;
     assert_eq!(status, 200, "{info}");
     assert_eq!(info["data"]["user"]["id"], t.user.id, "{info}");
-    let (status, _) = get(&srv, "/v2/accounts", &bearer).await;
+    // Exactly its business: another business's account and transaction stay invisible.
+    let other = srv.tenant("owner@lan.vn", "Cửa hàng Lan").await;
+    srv.account(&other, "ACB", "99990000").await;
+    let stored = srv
+        .ingest(
+            &other,
+            "99990000",
+            vec![json!({"bookedAt": "2026-11-30T03:00:00Z", "amount": 50_000,
+                        "description": "tien hang", "reference": "FTLAN1"})],
+        )
+        .await;
+    let theirs = stored["data"][0]["id"].as_i64().unwrap();
+    let (status, accounts) = get(&srv, "/v2/accounts", &bearer).await;
     assert_eq!(status, 200);
+    assert_eq!(accounts["data"], json!([]), "{accounts}");
+    let (status, _) = get(&srv, &format!("/v2/transactions/{theirs}"), &bearer).await;
+    assert_eq!(status, 404);
     // Outside its scopes: 403 in the envelope.
     let (status, denied) = get(&srv, "/v2/webhooks", &bearer).await;
     assert_eq!(status, 403);

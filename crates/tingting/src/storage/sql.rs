@@ -949,7 +949,13 @@ macro_rules! impl_store {
                     }
                     qb.push(")");
                     if let Some(source) = excluded {
-                        qb.push(" AND source <> ").push_bind(source);
+                        // Two ranges of the index rather than `<>`: the source's own rows are
+                        // never read.
+                        qb.push(" AND (source < ")
+                            .push_bind(source)
+                            .push(" OR source > ")
+                            .push_bind(source)
+                            .push(")");
                     }
                     let rows: Vec<sql::CandidateRow> =
                         qb.build_query_as().fetch_all(&mut **tx).await.map_err(StoreError::from_sqlx)?;

@@ -43,8 +43,15 @@ impl<'a> Credential<'a> {
                     None
                 }
             }
-            None if !value.is_empty() => Some(Credential::Token(value)),
-            None => None,
+            // A scheme name alone is a credential left out, not a v1 token.
+            None if value.is_empty()
+                || ["apikey", "bearer", "basic"]
+                    .iter()
+                    .any(|scheme| value.eq_ignore_ascii_case(scheme)) =>
+            {
+                None
+            }
+            None => Some(Credential::Token(value)),
         }
     }
 

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod delivery;
 pub mod demo;
 pub mod domain;
+pub mod housekeeping;
 pub mod http;
 pub mod ingest;
 pub mod keys;

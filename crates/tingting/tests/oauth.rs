@@ -12,7 +12,8 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sha2::Digest;
 use tingting::domain::api_key::digest;
-use tingting::domain::oauth::{Grantee, NewCode, SecretKind};
+use tingting::domain::oauth::{Grantee, NewCode, NewTokens, SecretKind};
+use tingting::domain::session::{NewSession, SESSION_IDLE_MS};
 use tingting::domain::time::now_ms;
 use tingting::domain::Scopes;
 
@@ -21,7 +22,8 @@ both_backends!(
     authorization_codes,
     refresh_rotation_and_reuse,
     api_key_scopes,
-    casso_v1
+    casso_v1,
+    ended_credentials_are_pruned
 );
 
 const REDIRECT: &str = "https://shop.example/oauth/callback";
@@ -601,4 +603,74 @@ async fn casso_v1(backend: Backend) {
     srv.store.revoke_api_key(key_id).await.unwrap();
     let rotated_access = rotated["access_token"].as_str().unwrap();
     assert_eq!(get(&srv, "/v1/accounts", rotated_access).await.0, 401);
+}
+
+/// Housekeeping deletes ended sessions and long-expired tokens, and nothing still alive.
+async fn ended_credentials_are_pruned(backend: Backend) {
+    let Some(srv) = TestServer::start(backend).await else {
+        return;
+    };
+    let t = srv.tenant("owner@hoasen.vn", "Cửa hàng Hoa Sen").await;
+    let now = now_ms();
+    let grantee = Grantee {
+        business_id: t.user.business_id,
+        user_id: t.user.id,
+        scopes: Scopes::all(),
+    };
+    // A pair issued 40 days ago (both expired over a day ago) and a pair issued now.
+    let (old, fresh) = (SecretKind::Access.generate(), SecretKind::Access.generate());
+    for (access, issued) in [(&old, now - 40 * 86_400_000), (&fresh, now)] {
+        let refresh = digest(&SecretKind::Refresh.generate());
+        srv.store
+            .issue_tokens(&NewTokens {
+                grantee,
+                client: None,
+                api_key: None,
+                family: &SecretKind::Family.generate(),
+                access_hash: &digest(access),
+                refresh_hash: Some(&refresh),
+                now: issued,
+            })
+            .await
+            .unwrap();
+    }
+    // A session in use, and one idle for longer than allowed (created last: a new session
+    // deletes its user's ended ones).
+    for (token, seen) in [("live", now), ("idle", now - SESSION_IDLE_MS - 1)] {
+        srv.store
+            .create_session(&NewSession {
+                business_id: t.user.business_id,
+                user_id: t.user.id,
+                token_hash: &digest(token),
+                csrf_token: "c",
+                now: seen,
+            })
+            .await
+            .unwrap();
+    }
+    let deleted = srv
+        .store
+        .prune_credentials(now, SESSION_IDLE_MS)
+        .await
+        .unwrap();
+    assert_eq!(deleted, 3, "the old pair and the idle session");
+    assert!(srv
+        .store
+        .find_session(&digest("live"), now)
+        .await
+        .unwrap()
+        .is_some());
+    assert!(srv
+        .store
+        .authenticate_token(&digest(&fresh), now)
+        .await
+        .unwrap()
+        .is_some());
+    assert_eq!(
+        srv.store
+            .prune_credentials(now, SESSION_IDLE_MS)
+            .await
+            .unwrap(),
+        0
+    );
 }

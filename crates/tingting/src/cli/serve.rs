@@ -17,16 +17,16 @@ use crate::http::limit::{Limits, RateLimit};
 use crate::http::session::LoginSettings;
 use crate::http::{self, AppState, PaymentSettings};
 use crate::storage::Store;
-use crate::{delivery, demo, payments, storage};
+use crate::{delivery, demo, housekeeping, payments, storage};
 
 /// What an instance runs; any number share one PostgreSQL database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Role {
-    /// The API, the delivery worker, the feed scheduler and the payment expiry.
+    /// The API, the delivery worker, the feed scheduler, payment expiry and housekeeping.
     All,
     /// The API only: what it stores is delivered by the workers of other instances.
     Api,
-    /// The delivery worker, the feed scheduler and the payment expiry; HTTP serves
+    /// The delivery worker, the feed scheduler, payment expiry and housekeeping; HTTP serves
     /// `/healthz` and `/metrics` only.
     Worker,
 }
@@ -159,6 +159,10 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         background.push(tokio::spawn(delivery::listen::run(
             store.clone(),
             wakeup.clone(),
+            until(stopped.clone()),
+        )));
+        background.push(tokio::spawn(housekeeping::run(
+            store.clone(),
             until(stopped.clone()),
         )));
         background.push(tokio::spawn(payments::expiry::run(

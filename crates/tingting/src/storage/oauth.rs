@@ -127,6 +127,11 @@ pub trait OAuthStore {
     /// The business's owner (its first user), whom `client_credentials` tokens act for.
     async fn business_owner(&self, business_id: i64) -> StoreResult<Option<i64>>;
 
+    /// Deletes what can no longer act: sessions ended at `now` (past their lifetime, or idle for
+    /// `idle_ms`), and codes and tokens expired a day or more before `now` (kept that long so
+    /// that a late replay is still recognised as reuse). Returns the rows deleted.
+    async fn prune_credentials(&self, now: i64, idle_ms: i64) -> StoreResult<u64>;
+
     /// Revokes a token issued to `client` (RFC 7009): a refresh token with its family, an
     /// access token alone. False when the client has no such token.
     async fn revoke_token(&self, client: i64, digest: &str, now: i64) -> StoreResult<bool>;
@@ -402,6 +407,30 @@ macro_rules! impl_oauth_store {
                     .fetch_one(&self.pool)
                     .await
                     .map_err(StoreError::from_sqlx)
+            }
+
+            async fn prune_credentials(&self, now: i64, idle_ms: i64) -> StoreResult<u64> {
+                const DAY_MS: i64 = 86_400_000;
+                let mut tx = self.begin_write().await?;
+                let mut deleted = sqlx::query(
+                    "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
+                )
+                .bind(now)
+                .bind(now - idle_ms)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::from_sqlx)?
+                .rows_affected();
+                for table in ["oauth_codes", "oauth_tokens"] {
+                    deleted += sqlx::query(&format!("DELETE FROM {table} WHERE expires_at <= $1"))
+                        .bind(now - DAY_MS)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(StoreError::from_sqlx)?
+                        .rows_affected();
+                }
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(deleted)
             }
 
             async fn revoke_token(&self, client: i64, digest: &str, now: i64) -> StoreResult<bool> {

@@ -349,8 +349,8 @@ async fn subscriptions_are_checked(backend: Backend) {
     assert_eq!(plain["data"]["events"], json!(["transaction"]));
 }
 
-/// `serve --order-prefix` and `--payment-tolerance` shape new requests; a request's own
-/// tolerance wins; a transfer within the tolerance pays.
+/// `serve --order-prefix`, `--payment-tolerance` and `--public-url` shape new requests; a
+/// request's own tolerance wins; a transfer within the tolerance pays.
 async fn prefix_and_tolerance_are_configured(backend: Backend) {
     let Some(setup) = TestServer::start(backend).await else {
         return;
@@ -359,7 +359,14 @@ async fn prefix_and_tolerance_are_configured(backend: Backend) {
     let account = setup.account(&t, "ACB", "12345678").await;
     let child = ServeProcess::spawn(
         &setup.db.url,
-        &["--order-prefix", "shop", "--payment-tolerance", "2000"],
+        &[
+            "--order-prefix",
+            "shop",
+            "--payment-tolerance",
+            "2000",
+            "--public-url",
+            "https://pay.hoasen.vn/",
+        ],
     );
     let srv = setup.with_base(&child.base);
     let configured = request(
@@ -371,6 +378,11 @@ async fn prefix_and_tolerance_are_configured(backend: Backend) {
     let code = configured["code"].as_str().unwrap();
     assert!(code.starts_with("SHOP") && code.len() == 12, "{code}");
     assert_eq!(configured["tolerance"], 2_000);
+    let checkout = configured["checkoutUrl"].as_str().unwrap();
+    assert!(
+        checkout.starts_with("https://pay.hoasen.vn/pay/") && checkout.len() > 30,
+        "{checkout}"
+    );
     let own = request(
         &srv,
         &t,
@@ -411,4 +423,7 @@ async fn prefix_and_tolerance_are_configured(backend: Backend) {
     let out = common::cli(&srv.db.url, &["serve", "--order-prefix", "1X"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--order-prefix"));
+    let out = common::cli(&srv.db.url, &["serve", "--public-url", "pay.hoasen.vn"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--public-url"));
 }

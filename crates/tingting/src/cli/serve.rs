@@ -71,6 +71,11 @@ pub struct ServeArgs {
     /// request sets its own `tolerance`.
     #[arg(long, env = "TINGTING_PAYMENT_TOLERANCE", default_value = "0", value_parser = clap::value_parser!(i64).range(0..))]
     payment_tolerance: i64,
+    /// The public origin people reach this service at (`https://pay.example.vn`), behind a
+    /// reverse proxy: checkout URLs and first-run links start with it [default: paths, and
+    /// links to the listening address].
+    #[arg(long, env = "TINGTING_PUBLIC_URL", value_parser = parse_public_url)]
+    public_url: Option<String>,
     /// Requests per API key: `N/s`, `N/min` or `N/h` across all instances, or `off`.
     #[arg(long, env = "TINGTING_RATE_LIMIT_API", default_value = "off", value_parser = RateLimit::parse)]
     rate_limit_api: std::option::Option<RateLimit>,
@@ -90,6 +95,19 @@ pub struct ServeArgs {
 
 fn parse_prefix(s: &str) -> Result<paymatch::Prefix, String> {
     paymatch::Prefix::parse(s).map_err(|e| e.to_string())
+}
+
+/// An `http(s)://host[:port]` origin, with an optional path prefix; kept without the
+/// trailing `/`.
+fn parse_public_url(s: &str) -> Result<String, String> {
+    let url = url::Url::parse(s).map_err(|e| format!("not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err("give an http:// or https:// URL with a host".into());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("give the origin (and path prefix) only, without ? or #".into());
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
 pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -123,7 +141,11 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         print!("{}", demo::instructions(&seeded, database, addr));
     }
     if args.role != Role::Worker {
-        print_setup_links(store.as_ref(), addr).await?;
+        let base = args
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
+        print_setup_links(store.as_ref(), &base).await?;
     }
     let allow_private = args.allow_private_webhooks || args.demo;
     let sender =
@@ -136,6 +158,7 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
         .with_payments(PaymentSettings {
             prefix: args.order_prefix,
             tolerance: args.payment_tolerance,
+            public_url: args.public_url.clone().unwrap_or_default(),
         })
         .with_limits(Limits {
             api_key: args.rate_limit_api,
@@ -194,7 +217,7 @@ pub async fn run(database: &str, args: ServeArgs) -> anyhow::Result<ExitCode> {
 
 /// The first-run path: prints a one-time link, valid for an hour, for each user who has no
 /// password yet, where they set one in the browser. Each start replaces the earlier links.
-async fn print_setup_links(store: &dyn Store, addr: std::net::SocketAddr) -> anyhow::Result<()> {
+async fn print_setup_links(store: &dyn Store, base: &str) -> anyhow::Result<()> {
     let users = store.users_without_password().await?;
     for user in &users {
         let token = new_token();
@@ -207,7 +230,7 @@ async fn print_setup_links(store: &dyn Store, addr: std::net::SocketAddr) -> any
             )
             .await?;
         println!(
-            "{} has no password yet: set it at http://{addr}/setup/{token} (valid for 1 hour, once)",
+            "{} has no password yet: set it at {base}/setup/{token} (valid for 1 hour, once)",
             user.email
         );
     }

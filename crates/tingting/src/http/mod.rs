@@ -66,13 +66,17 @@ pub struct AppState {
     pub login: session::LoginSettings,
 }
 
-/// How payment requests are made (`tingting serve --order-prefix --payment-tolerance`).
+/// How payment requests are made (`tingting serve --order-prefix --payment-tolerance
+/// --public-url`).
 #[derive(Debug, Clone, Default)]
 pub struct PaymentSettings {
     /// The prefix of generated order codes (`DH` by default).
     pub prefix: paymatch::Prefix,
     /// How far below its amount a payment still pays a request, unless the request says (VND).
     pub tolerance: i64,
+    /// The public origin checkout URLs start with (`https://pay.example.vn`, no trailing `/`);
+    /// "" makes them paths.
+    pub public_url: String,
 }
 
 impl AppState {

@@ -113,8 +113,8 @@ pub struct PaymentView {
 }
 
 impl PaymentView {
-    /// Shows a request of `account` at `now`.
-    fn new(r: &PaymentRequest, vietqr: String, now: i64) -> Self {
+    /// Shows a request at `now`; its checkout URL starts with `public_url` ("" for a path).
+    fn new(r: &PaymentRequest, vietqr: String, now: i64, public_url: &str) -> Self {
         Self {
             id: r.id,
             code: r.code.clone(),
@@ -133,7 +133,7 @@ impl PaymentView {
                 "/v2/accounts/{}/qr?amount={}&memo={}",
                 r.account_id, r.amount, r.code
             ),
-            checkout_url: format!("/pay/{}", r.public_id),
+            checkout_url: format!("{public_url}/pay/{}", r.public_id),
             transactions: None,
             expires_at: render_vn(r.expires_at),
             paid_at: r.paid_at.map(render_vn),
@@ -173,16 +173,25 @@ async fn full_view(state: &AppState, r: &PaymentRequest) -> Result<PaymentView, 
 }
 
 /// The view of a stored request of `account`, with its VietQR payload.
-fn view_of(account: &BankAccount, r: &PaymentRequest) -> Result<PaymentView, ApiError> {
+fn view_of(
+    state: &AppState,
+    account: &BankAccount,
+    r: &PaymentRequest,
+) -> Result<PaymentView, ApiError> {
     let amount = r.amount.to_string();
     let payload = qr::payload(account, Some(&amount), Some(&r.code))
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
-    Ok(PaymentView::new(r, payload.build(), now_ms()))
+    Ok(PaymentView::new(
+        r,
+        payload.build(),
+        now_ms(),
+        &state.payments.public_url,
+    ))
 }
 
 /// The view of a stored request, its account read from the store.
 async fn view(state: &AppState, r: &PaymentRequest) -> Result<PaymentView, ApiError> {
-    view_of(&find(state, r.business_id, r.account_id).await?, r)
+    view_of(state, &find(state, r.business_id, r.account_id).await?, r)
 }
 
 /// Checks a creation request; the stored form without its code.
@@ -397,7 +406,7 @@ pub async fn list(
             let account = accounts.get(&r.account_id).ok_or_else(|| {
                 ApiError::not_found(format!("Bank account {} not found", r.account_id))
             })?;
-            view_of(account, r)
+            view_of(&state, account, r)
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(success(Page::new(

@@ -86,4 +86,13 @@ async fn backup_is_a_consistent_copy(backend: Backend) {
     let again = cli(&db_url, &["backup", "--to", &target.to_string_lossy()]);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists"));
+    // So is one into a directory that does not exist, naming it.
+    let nowhere = dir.path().join("missing").join("copy.db");
+    let refused = cli(&db_url, &["backup", "--to", &nowhere.to_string_lossy()]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("missing") && said.contains("does not exist"),
+        "{said}"
+    );
 }

@@ -38,6 +38,9 @@ pub enum BackupError {
     /// The target exists.
     #[error("{0} exists; choose another file or remove it first")]
     Exists(PathBuf),
+    /// The target's directory does not exist.
+    #[error("the directory {0} does not exist; create it first")]
+    NoDirectory(PathBuf),
     /// The source is not a database file.
     #[error("{0} does not exist")]
     Missing(PathBuf),
@@ -71,6 +74,14 @@ pub async fn backup(source: &Path, target: &Path) -> Result<BackupReport, Backup
     }
     if target.exists() {
         return Err(BackupError::Exists(target.to_path_buf()));
+    }
+    let directory = match target.parent() {
+        Some(d) if d.as_os_str().is_empty() => Path::new("."),
+        Some(d) => d,
+        None => Path::new("/"),
+    };
+    if !directory.is_dir() {
+        return Err(BackupError::NoDirectory(directory.to_path_buf()));
     }
     let name = target
         .file_name()

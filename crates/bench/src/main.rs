@@ -115,6 +115,11 @@ struct WebhookArgs {
     /// --database).
     #[arg(long, default_value_t = 1)]
     instances: usize,
+    /// Bank accounts of the business the transactions are spread over, in turn (with
+    /// `--via ingest`): ingests of one account are stored one batch at a time, so this is how
+    /// a platform of many shops loads tingting.
+    #[arg(long, default_value_t = 1)]
+    accounts: usize,
     /// SIGKILL the last instance after this much measured time of the first step, and time how
     /// its pending deliveries are taken over (needs --instances 2 or more).
     #[arg(long, value_parser = parse_duration)]
@@ -566,6 +571,11 @@ fn webhooks(args: WebhookArgs) -> anyhow::Result<ExitCode> {
 /// Checks `--instances`, `--kill-after` and `--serve-arg` against each other.
 fn check_instances(args: &WebhookArgs) -> anyhow::Result<()> {
     anyhow::ensure!(args.instances > 0, "--instances must be at least 1");
+    anyhow::ensure!(args.accounts > 0, "--accounts must be at least 1");
+    anyhow::ensure!(
+        args.accounts == 1 || (args.via == "ingest" && !args.payments),
+        "--accounts more than 1 goes with --via ingest and without --payments"
+    );
     anyhow::ensure!(
         args.instances == 1 || args.database.is_some(),
         "--instances {} needs --database postgres://…: a SQLite database belongs to one process, \
@@ -644,6 +654,7 @@ fn serve_args(args: &WebhookArgs) -> Vec<String> {
 fn run_webhooks(args: &WebhookArgs, tt: &Tingting) -> anyhow::Result<ExitCode> {
     println!("[1/4] create the database ({})", tt.database);
     let api_key = create_tenant(tt)?;
+    let accounts = add_accounts(tt, args.accounts)?;
     println!("[2/4] start the server(s) and the receiver");
     let serve = serve_args(args);
     println!(
@@ -718,7 +729,7 @@ fn run_webhooks(args: &WebhookArgs, tt: &Tingting) -> anyhow::Result<ExitCode> {
         let target = webhooks::Target {
             base_urls: &base_urls,
             api_key: &api_key,
-            account: ACCOUNT_NUMBER,
+            accounts: &accounts,
             receiver: paid.as_ref().map_or(&receiver, |(paid, _)| paid),
             via: &via,
             pay_account: paid.as_ref().map(|(_, account)| *account),
@@ -942,6 +953,26 @@ fn create_tenant(tt: &Tingting) -> anyhow::Result<String> {
         &api_key[..api_key.len().min(8)]
     );
     Ok(api_key)
+}
+
+/// The numbers of the `count` accounts the load is spread over: the bench's account and
+/// `count - 1` more, added to its business.
+fn add_accounts(tt: &Tingting, count: usize) -> anyhow::Result<Vec<String>> {
+    let first: u64 = ACCOUNT_NUMBER.parse()?;
+    let numbers: Vec<String> = (0..count as u64).map(|i| (first + i).to_string()).collect();
+    for number in &numbers[1..] {
+        tt.admin(&[
+            "account", "add", "--email", EMAIL, "--bank", BANK, "--number", number,
+        ])?;
+    }
+    if count > 1 {
+        println!(
+            "    {count} accounts: {} to {}",
+            numbers[0],
+            numbers[count - 1]
+        );
+    }
+    Ok(numbers)
 }
 
 /// CPU seconds used so far.

@@ -159,7 +159,8 @@ pub struct Target<'a> {
     /// requests).
     pub base_urls: &'a [String],
     pub api_key: &'a str,
-    pub account: &'a str,
+    /// The account numbers, sent to in turn (one with `--via notify`).
+    pub accounts: &'a [String],
     pub receiver: &'a Receiver,
     /// How transactions enter.
     pub via: &'a Via,
@@ -429,7 +430,7 @@ pub async fn run_step(
                 .post(endpoints[instance].clone())
                 .header(AUTHORIZATION, auth.clone())
                 .json(&json!({
-                    "account": target.account,
+                    "account": target.accounts[seq as usize % target.accounts.len()],
                     "transactions": [{
                         "amount": amount,
                         "bookedAt": booked_at,
@@ -440,7 +441,7 @@ pub async fn run_step(
             Via::Notify(_) => client
                 .post(endpoints[instance].clone())
                 .header(CONTENT_TYPE, "text/plain")
-                .body(acb_sms(target.account, amount, &sms_time, &reference, code)),
+                .body(acb_sms(&target.accounts[0], amount, &sms_time, &reference, code)),
         }
         .build()?;
         // A send to the instance still to be killed may have to go again to a survivor.

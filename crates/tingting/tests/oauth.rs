@@ -328,6 +328,14 @@ async fn authorization_codes(backend: Backend) {
         .starts_with("ttr_"));
     let bearer = format!("Bearer {}", issued["access_token"].as_str().unwrap());
     assert_eq!(get(&srv, "/v2/webhooks", &bearer).await.0, 200);
+    // The owner sees the app among the authorized ones.
+    let apps = cli(
+        &srv.db.url,
+        &["oauth", "authorizations", "--email", "owner@hoasen.vn"],
+    );
+    let apps: Value = serde_json::from_slice(&apps.stdout).unwrap();
+    assert_eq!(apps[0]["clientId"], id.as_str(), "{apps}");
+    assert_eq!(apps[0]["scope"], "transaction webhook", "{apps}");
     // Reused: refused, and what it issued is revoked.
     let (status, err) = send(Some(&auth), exchange(c, REDIRECT, None)).await;
     assert_eq!(
@@ -374,6 +382,28 @@ async fn authorization_codes(backend: Backend) {
     let c = code(&srv, &t, &public_id, Some(&challenge(verifier)), later).await;
     let (status, issued) = send(None, with_id(exchange(c, REDIRECT, Some(verifier)))).await;
     assert_eq!(status, 200, "{issued}");
+    // The owner takes the app's access away: its tokens stop working.
+    let bearer = format!("Bearer {}", issued["access_token"].as_str().unwrap());
+    assert_eq!(get(&srv, "/v2/accounts", &bearer).await.0, 200);
+    let out = cli(
+        &srv.db.url,
+        &["oauth", "revoke", "--email", "owner@hoasen.vn", &public_id],
+    );
+    let revoked: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(revoked["revokedTokens"], 2, "{revoked}");
+    assert_eq!(get(&srv, "/v2/accounts", &bearer).await.0, 401);
+    let apps = cli(
+        &srv.db.url,
+        &["oauth", "authorizations", "--email", "owner@hoasen.vn"],
+    );
+    let apps: Value = serde_json::from_slice(&apps.stdout).unwrap();
+    assert!(
+        apps.as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["clientId"] != public_id.as_str()),
+        "{apps}"
+    );
     // An unknown client id.
     let (status, err) = token(
         &srv,

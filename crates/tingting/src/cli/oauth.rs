@@ -11,7 +11,7 @@ use super::admin::user_by_email;
 use super::print_json;
 use crate::domain::api_key::digest;
 use crate::domain::oauth::{Client, NewClient, SecretKind};
-use crate::domain::time::render_vn;
+use crate::domain::time::{now_ms, render_vn};
 use crate::domain::Scopes;
 use crate::storage;
 
@@ -20,6 +20,20 @@ pub enum OAuthCommand {
     /// Manage OAuth2 clients.
     #[command(subcommand)]
     Client(ClientCommand),
+    /// The partner apps a business has authorized (holding a live token), as JSON.
+    Authorizations {
+        /// The business owner's e-mail.
+        #[arg(long)]
+        email: String,
+    },
+    /// Take an app's access away from a business: every token it holds is revoked.
+    Revoke {
+        /// The business owner's e-mail.
+        #[arg(long)]
+        email: String,
+        /// The client id (`ttc_...`).
+        client_id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -73,8 +87,41 @@ fn view(client: &Client) -> serde_json::Value {
 }
 
 pub async fn run(database: &str, cmd: OAuthCommand) -> anyhow::Result<ExitCode> {
-    let OAuthCommand::Client(cmd) = cmd;
     let store = storage::connect(database).await?;
+    let cmd = match cmd {
+        OAuthCommand::Client(cmd) => cmd,
+        OAuthCommand::Authorizations { email } => {
+            let user = user_by_email(store.as_ref(), &email).await?;
+            let apps = store
+                .list_authorizations(user.business_id, now_ms())
+                .await?;
+            let apps: Vec<_> = apps
+                .iter()
+                .map(|a| {
+                    json!({
+                        "clientId": a.client.client_id,
+                        "name": a.client.name,
+                        "scope": a.scopes.to_string(),
+                        "lastIssuedAt": render_vn(a.last_issued_at),
+                    })
+                })
+                .collect();
+            print_json(&json!(apps));
+            return Ok(ExitCode::SUCCESS);
+        }
+        OAuthCommand::Revoke { email, client_id } => {
+            let user = user_by_email(store.as_ref(), &email).await?;
+            let client = store
+                .find_client(&client_id)
+                .await?
+                .ok_or_else(|| anyhow!("no client {client_id:?}"))?;
+            let revoked = store
+                .revoke_authorization(user.business_id, client.id, now_ms())
+                .await?;
+            print_json(&json!({"clientId": client_id, "revokedTokens": revoked}));
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     match cmd {
         ClientCommand::Create {
             name,

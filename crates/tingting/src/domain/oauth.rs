@@ -245,6 +245,17 @@ pub struct CodeGrant {
     pub expires_at: i64,
 }
 
+/// A partner app a business has authorized: the client and what its live tokens hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authorization {
+    /// The client.
+    pub client: Client,
+    /// The scopes its live tokens hold together.
+    pub scopes: Scopes,
+    /// When its latest token was issued (ms).
+    pub last_issued_at: i64,
+}
+
 /// What taking a code found.
 #[derive(Debug, Clone)]
 pub enum CodeTaken {

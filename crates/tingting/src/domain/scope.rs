@@ -121,6 +121,11 @@ impl Scopes {
         other.0 & !self.0 == 0
     }
 
+    /// The scopes in either set.
+    pub fn union(self, other: Scopes) -> Scopes {
+        Scopes(self.0 | other.0)
+    }
+
     /// The scopes in both sets.
     pub fn intersect(self, other: Scopes) -> Scopes {
         Scopes(self.0 & other.0)

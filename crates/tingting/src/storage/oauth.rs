@@ -5,7 +5,9 @@
 use async_trait::async_trait;
 
 use super::StoreResult;
-use crate::domain::oauth::{Client, CodeTaken, NewClient, NewCode, NewTokens, RefreshTaken};
+use crate::domain::oauth::{
+    Authorization, Client, CodeTaken, NewClient, NewCode, NewTokens, RefreshTaken,
+};
 use crate::domain::Principal;
 
 /// Columns of `oauth_clients` in the order [`ClientRow`] reads them.
@@ -126,6 +128,23 @@ pub trait OAuthStore {
 
     /// The business's owner (its first user), whom `client_credentials` tokens act for.
     async fn business_owner(&self, business_id: i64) -> StoreResult<Option<i64>>;
+
+    /// The partner apps the business has authorized that still hold a live token (access or
+    /// refresh), most recently issued first.
+    async fn list_authorizations(
+        &self,
+        business_id: i64,
+        now: i64,
+    ) -> StoreResult<Vec<Authorization>>;
+
+    /// Revokes every token of the business issued to the client (row id): the app loses
+    /// access until the business authorizes it again. Returns the tokens revoked.
+    async fn revoke_authorization(
+        &self,
+        business_id: i64,
+        client: i64,
+        now: i64,
+    ) -> StoreResult<u64>;
 
     /// Deletes what can no longer act: sessions ended at `now` (past their lifetime, or idle for
     /// `idle_ms`), and codes and tokens expired a day or more before `now` (kept that long so
@@ -407,6 +426,64 @@ macro_rules! impl_oauth_store {
                     .fetch_one(&self.pool)
                     .await
                     .map_err(StoreError::from_sqlx)
+            }
+
+            async fn list_authorizations(
+                &self,
+                business_id: i64,
+                now: i64,
+            ) -> StoreResult<Vec<$crate::domain::oauth::Authorization>> {
+                type Row = (i64, String, i64);
+                let live: Vec<Row> = sqlx::query_as(
+                    "SELECT client_id, scopes, created_at FROM oauth_tokens \
+                     WHERE business_id = $1 AND client_id IS NOT NULL AND revoked_at IS NULL \
+                     AND used_at IS NULL AND expires_at > $2 ORDER BY created_at DESC",
+                )
+                .bind(business_id)
+                .bind(now)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                let mut found: Vec<$crate::domain::oauth::Authorization> = Vec::new();
+                for (client, scopes, issued) in live {
+                    let scopes = oauth::grantee(business_id, 0, &scopes).scopes;
+                    if let Some(a) = found.iter_mut().find(|a| a.client.id == client) {
+                        a.scopes = a.scopes.union(scopes);
+                        continue;
+                    }
+                    let row: Option<oauth::ClientRow> = sqlx::query_as(&format!(
+                        "SELECT {} FROM oauth_clients WHERE id = $1 AND deleted_at IS NULL",
+                        oauth::CLIENT_COLUMNS
+                    ))
+                    .bind(client)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                    if let Some(row) = row {
+                        found.push($crate::domain::oauth::Authorization {
+                            client: oauth::client(row),
+                            scopes,
+                            last_issued_at: issued,
+                        });
+                    }
+                }
+                Ok(found)
+            }
+
+            async fn revoke_authorization(&self, business_id: i64, client: i64, now: i64) -> StoreResult<u64> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "UPDATE oauth_tokens SET revoked_at = $3 WHERE business_id = $1 AND client_id = $2 \
+                     AND revoked_at IS NULL",
+                )
+                .bind(business_id)
+                .bind(client)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                Ok(done.rows_affected())
             }
 
             async fn prune_credentials(&self, now: i64, idle_ms: i64) -> StoreResult<u64> {

@@ -35,9 +35,17 @@
     status.textContent = status.getAttribute(s === "live" ? "data-live" : "data-reconnecting");
   }
 
+  /* The server ends each stream after a while and the browser reconnects at once: only a
+     reconnection that takes longer than a few seconds is shown. */
+  var lost = null;
   var es = new EventSource(list.getAttribute("data-live-url"));
-  es.addEventListener("open", function () { state("live"); });
-  es.addEventListener("error", function () { state("reconnecting"); });
+  es.addEventListener("open", function () {
+    if (lost) { clearTimeout(lost); lost = null; }
+    state("live");
+  });
+  es.addEventListener("error", function () {
+    if (!lost) lost = setTimeout(function () { lost = null; state("reconnecting"); }, 4000);
+  });
   es.addEventListener("transaction", function (e) {
     var t;
     try { t = JSON.parse(e.data); } catch (_) { return; }

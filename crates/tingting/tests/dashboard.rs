@@ -1,7 +1,7 @@
 //! The dashboard against the real server: an owner signs in through the login form in headless
 //! Chromium, sees the overview's totals, chart and feeds, watches a forwarded SMS arrive in the
-//! latest list without reloading, searches and filters the transactions, opens one (raw text,
-//! deliveries) and never sees another business's. Plain HTTP tests cover the CSV export (all
+//! latest list and today's totals without reloading, searches and filters the transactions,
+//! opens one (raw text, deliveries) and never sees another business's. Plain HTTP tests cover the CSV export (all
 //! rows, in chunks), the filters' edge cases (`%` and `_` taken literally, Vietnamese text,
 //! parameters that make no sense), tenant isolation and the signed-out redirect.
 //! Screenshots are kept in `target/test-artifacts/dashboard-{sqlite,postgres}/`. Both backends.
@@ -30,8 +30,15 @@ both_backends!(
 
 const EMAIL: &str = "owner@hoasen.vn";
 const PASSWORD: &str = "hoa sen nở rộ 2026";
-/// A forwarded Vietcombank SMS for account 0123456789012 (as in tests/notify.rs).
-const VCB_SMS: &str = "SD TK 0123456789012 +2,500,000VND luc 03-05-2025 10:15:22. SD 12,345,678VND. Ref MBVCB.9876543210.DH1042.Thanh toan";
+/// A forwarded Vietcombank SMS for account 0123456789012 (as in tests/notify.rs), booked now.
+fn vcb_sms() -> String {
+    let now = (Utc::now() + chrono::Duration::hours(7) - chrono::Duration::seconds(1))
+        .format("%d-%m-%Y %H:%M:%S");
+    format!(
+        "SD TK 0123456789012 +2,500,000VND luc {now}. SD 12,345,678VND. \
+         Ref MBVCB.9876543210.DH1042.Thanh toan"
+    )
+}
 
 /// A shop with two accounts, a notification feed and a few transactions; a second business
 /// with a transaction of its own. Today's transactions are booked seconds ago, so that the
@@ -268,12 +275,13 @@ async fn dashboard_in_the_browser(backend: Backend) {
     })
     .await;
     browser.eval("window.notReloaded = true;", vec![]).await;
+    let sms = vcb_sms();
     let sent = Instant::now();
     let resp = srv
         .client
         .post(format!("{}{}", srv.base, shop.notify_path))
         .header("content-type", "text/plain")
-        .body(VCB_SMS)
+        .body(sms.clone())
         .send()
         .await
         .unwrap();
@@ -290,6 +298,13 @@ async fn dashboard_in_the_browser(backend: Backend) {
     let first = browser.text("#latest li:first-child").await.unwrap();
     assert!(first.contains("+2.500.000 ₫"), "{first}");
     assert!(first.contains("Vietcombank · 0123456789012"), "{first}");
+    // Today's totals follow.
+    browser.wait_for_text("#today-in", "4.250.000 ₫").await;
+    assert_eq!(browser.text("#today-in-count").await.as_deref(), Some("3"));
+    assert_eq!(
+        browser.text("#month-in").await.as_deref(),
+        Some("4.250.000 ₫")
+    );
     assert_eq!(
         browser
             .eval("return window.notReloaded === true;", vec![])
@@ -314,7 +329,7 @@ async fn dashboard_in_the_browser(backend: Backend) {
         browser.text("#amount").await.as_deref(),
         Some("+2.500.000 ₫")
     );
-    assert_eq!(browser.text("#raw").await.as_deref(), Some(VCB_SMS));
+    assert_eq!(browser.text("#raw").await, Some(sms));
     assert_eq!(
         browser
             .attribute("#deliveries tr[data-status]", "data-status")

@@ -1,6 +1,7 @@
-/* The dashboard's live list: the overview's latest transactions, kept up to date from the
-   server's event stream (/dashboard/live). Each `transaction` event is one row, built here
-   with the same markup as the server's (text only: nothing is parsed as HTML). */
+/* The overview's live parts: the latest transactions and today's and this month's totals, kept
+   up to date from the server's event stream (/dashboard/live). Each `transaction` event is one
+   row, built here with the same markup as the server's (text only: nothing is parsed as
+   HTML); a `totals` event carries the new totals. */
 (function () {
   "use strict";
   var list = document.getElementById("latest");
@@ -54,5 +55,18 @@
     while (list.children.length > max) list.removeChild(list.lastChild);
     if (empty) empty.hidden = true;
     state("live");
+  });
+  es.addEventListener("totals", function (e) {
+    var s;
+    try { s = JSON.parse(e.data); } catch (_) { return; }
+    ["today", "month"].forEach(function (key) {
+      var t = s[key];
+      if (!t) return;
+      [["-in", t.in_text], ["-out", t.out_text], ["-in-count", t.in_count], ["-out-count", t.out_count]]
+        .forEach(function (pair) {
+          var el = document.getElementById(key + pair[0]);
+          if (el) el.textContent = String(pair[1]);
+        });
+    });
   });
 })();

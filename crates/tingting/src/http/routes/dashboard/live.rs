@@ -1,8 +1,10 @@
 //! `GET /dashboard/live?after=<id>`: the overview's live list, as server-sent events. Every
 //! [`POLL`] the stream looks for the business's transactions with ids above the last one sent
 //! (one indexed query) and sends each as a `transaction` event (its id as the event id, a
-//! [`TransactionRow`] as JSON), oldest first. A stream lasts [`STREAM_LIFETIME`]; the browser
-//! then reconnects with `Last-Event-ID`, which is also when its session is checked again.
+//! [`TransactionRow`] as JSON), oldest first, then, when there were any, a `totals` event with
+//! today's and this month's new totals (a [`Summary`]). A stream lasts [`STREAM_LIFETIME`];
+//! the browser then reconnects with `Last-Event-ID`, which is also when its session is
+//! checked again.
 //!
 //! Ids follow arrival closely but not exactly on PostgreSQL (a transaction committed late can
 //! have a lower id than one already sent): such a row shows on the next page load, not live.
@@ -17,6 +19,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::Response;
 use futures_util::Stream;
 
+use super::overview::Summary;
 use super::{language, query_pairs, AccountNames, TransactionRow};
 use crate::domain::BusinessId;
 use crate::http::page;
@@ -67,16 +70,25 @@ pub async fn live(
         until: tokio::time::Instant::now() + STREAM_LIFETIME,
     };
     let stream = futures_util::stream::unfold(watch, |mut w| async move {
-        let row = w.next_row().await?;
-        let event = Event::default()
-            .event("transaction")
-            .id(row.id.to_string())
-            .retry(RECONNECT)
-            .json_data(&row)
-            .unwrap_or_default();
-        Some((Ok(event), w))
+        let event = match w.next_item().await? {
+            Item::Row(row) => Event::default()
+                .event("transaction")
+                .id(row.id.to_string())
+                .retry(RECONNECT)
+                .json_data(&row),
+            Item::Totals(summary) => Event::default().event("totals").json_data(&summary),
+        };
+        Some((Ok(event.unwrap_or_default()), w))
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// What a stream sends.
+enum Item {
+    /// A new transaction.
+    Row(TransactionRow),
+    /// The totals after new transactions.
+    Totals(Summary),
 }
 
 /// A business's transactions watched for a page.
@@ -87,8 +99,8 @@ struct Watch {
     lang: &'static str,
     /// The highest id sent (or known to the page).
     after: i64,
-    /// Rows read and not sent yet, newest first.
-    queued: Vec<TransactionRow>,
+    /// What was read and not sent yet, last first.
+    queued: Vec<Item>,
     /// Nothing looked at yet (the first look is at once).
     first: bool,
     /// When the stream ends.
@@ -96,11 +108,11 @@ struct Watch {
 }
 
 impl Watch {
-    /// The next row to send, oldest first; None when the stream's lifetime is over.
-    async fn next_row(&mut self) -> Option<TransactionRow> {
+    /// The next thing to send; None when the stream's lifetime is over.
+    async fn next_item(&mut self) -> Option<Item> {
         loop {
-            if let Some(row) = self.queued.pop() {
-                return Some(row);
+            if let Some(item) = self.queued.pop() {
+                return Some(item);
             }
             if !self.first {
                 if tokio::time::Instant::now() + POLL >= self.until {
@@ -114,15 +126,19 @@ impl Watch {
                 .latest_transactions(self.business, self.after, BATCH)
                 .await
             {
-                Ok(found) => {
-                    if let Some(newest) = found.first() {
-                        self.after = newest.id;
+                Ok(found) if !found.is_empty() => {
+                    self.after = found[0].id;
+                    // The totals go last (the queue is popped from its end).
+                    if let Ok(summary) = Summary::read(self.store.as_ref(), self.business).await {
+                        self.queued.push(Item::Totals(summary));
                     }
-                    self.queued = found
-                        .iter()
-                        .map(|t| TransactionRow::new(t, &self.names, self.lang))
-                        .collect();
+                    self.queued.extend(
+                        found
+                            .iter()
+                            .map(|t| Item::Row(TransactionRow::new(t, &self.names, self.lang))),
+                    );
                 }
+                Ok(_) => {}
                 // Passing trouble: look again next time.
                 Err(e) => tracing::debug!(error = %e, "live list: reading failed"),
             }

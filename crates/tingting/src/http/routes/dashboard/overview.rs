@@ -10,11 +10,11 @@ use serde::Serialize;
 
 use super::{chart, language, text, AccountNames, TransactionRow, View};
 use crate::domain::time::{date_of_day, now_ms, render_vn, vn_day};
-use crate::domain::{BankAccount, Feed};
+use crate::domain::{BankAccount, BusinessId, Feed};
 use crate::http::page::{self, money};
 use crate::http::session::SessionUser;
 use crate::http::AppState;
-use crate::storage::{DailyFlow, StoreResult};
+use crate::storage::{DailyFlow, Store, StoreResult};
 
 /// Days in the chart.
 pub const CHART_DAYS: i64 = 30;
@@ -51,6 +51,34 @@ impl Totals {
         t.in_text = money(t.in_amount);
         t.out_text = money(t.out_amount);
         t
+    }
+}
+
+/// The first day of the month of `day` (Vietnam-local day numbers).
+pub fn month_start(day: i64) -> i64 {
+    date_of_day(day).map_or(day, |d| day - i64::from(d.day0()))
+}
+
+/// Today's and this month's totals, as the overview shows them and the live stream updates
+/// them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Today's.
+    pub today: Totals,
+    /// This month's.
+    pub month: Totals,
+}
+
+impl Summary {
+    /// The business's totals of today (Vietnam time).
+    pub async fn read(store: &dyn Store, business: BusinessId) -> StoreResult<Self> {
+        let today = vn_day(now_ms());
+        let first = month_start(today);
+        let flows = store.daily_flows(business, first, today).await?;
+        Ok(Self {
+            today: Totals::since(&flows, today),
+            month: Totals::since(&flows, first),
+        })
     }
 }
 
@@ -132,11 +160,11 @@ async fn context(
 ) -> StoreResult<minijinja::Value> {
     let business = user.business_id;
     let today = vn_day(now_ms());
-    let month_start = date_of_day(today).map_or(today, |d| today - i64::from(d.day0()));
+    let first_of_month = month_start(today);
     let chart_start = today - CHART_DAYS + 1;
     let flows = state
         .store
-        .daily_flows(business, chart_start.min(month_start), today)
+        .daily_flows(business, chart_start.min(first_of_month), today)
         .await?;
     let accounts = state.store.list_accounts(business).await?;
     let feeds = state.store.list_feeds(business, None).await?;
@@ -152,7 +180,7 @@ async fn context(
     let enabled = feeds.iter().filter(|f| f.enabled).count();
     Ok(minijinja::context! {
         today => Totals::since(&flows, today),
-        month => Totals::since(&flows, month_start),
+        month => Totals::since(&flows, first_of_month),
         chart => chart::svg(
             &flows,
             chart_start,
@@ -219,5 +247,11 @@ mod tests {
         let t = Totals::since(&flows, 0);
         assert_eq!((t.in_amount, t.out_amount), (1_300_000, 50_000));
         assert_eq!(Totals::since(&[], 0).out_text, "0 ₫");
+        assert_eq!(
+            month_start(crate::domain::time::day_of_date(
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
+            )),
+            crate::domain::time::day_of_date(chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap())
+        );
     }
 }

@@ -30,6 +30,11 @@ pub fn day_of_date(date: NaiveDate) -> i64 {
         .num_days()
 }
 
+/// The calendar date of a Vietnam-local day number (None far outside the calendar).
+pub fn date_of_day(day: i64) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(chrono::Duration::try_days(day)?)
+}
+
 /// The instant (ms) at which a Vietnam-local day starts.
 pub fn day_start_ms(day: i64) -> i64 {
     day * DAY_MS - VN_OFFSET_MS
@@ -80,5 +85,7 @@ mod tests {
         assert_eq!(day_start_ms(day), ms);
         assert_eq!(render_vn(ms), "2024-04-15 00:00:00");
         assert_eq!(render_vn_date(ms), "2024-04-15");
+        assert_eq!(date_of_day(day), NaiveDate::from_ymd_opt(2024, 4, 15));
+        assert_eq!(date_of_day(i64::MAX), None);
     }
 }

@@ -157,6 +157,21 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/logout", post(routes::login::logout))
         .route("/account", get(routes::login::account))
+        .route("/dashboard", get(routes::dashboard::overview::overview))
+        .route(
+            "/dashboard/transactions",
+            get(routes::dashboard::transactions::list),
+        )
+        .route(
+            "/dashboard/transactions.csv",
+            get(routes::dashboard::export::export),
+        )
+        .route(
+            "/dashboard/transactions/{id}",
+            get(routes::dashboard::transactions::detail),
+        )
+        .route("/dashboard/live", get(routes::dashboard::live::live))
+        .route("/dashboard/dashboard.js", get(routes::dashboard::script))
         .route(
             "/setup/{token}",
             get(routes::login::setup_page).post(routes::login::setup_submit),

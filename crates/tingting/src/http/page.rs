@@ -1,5 +1,6 @@
-//! What the server-rendered pages for people share (checkout, login, setup, account): their
-//! templates, the page language, and HTML responses with the headers such pages need.
+//! What the server-rendered pages for people share (checkout, login, setup, account, the
+//! dashboard): their templates, the page language, money as people read it, and HTML
+//! responses with the headers such pages need.
 //! HTML error responses pass the JSON envelope middleware untouched (see
 //! [`super::error::envelope_errors`]).
 
@@ -20,6 +21,31 @@ pub fn templates() -> &'static minijinja::Environment<'static> {
         .expect("the checkout template parses");
         env.add_template("login.html", include_str!("../../templates/login.html"))
             .expect("the login template parses");
+        for (name, source) in [
+            (
+                "dashboard/layout.html",
+                include_str!("../../templates/dashboard/layout.html"),
+            ),
+            (
+                "dashboard/overview.html",
+                include_str!("../../templates/dashboard/overview.html"),
+            ),
+            (
+                "dashboard/transactions.html",
+                include_str!("../../templates/dashboard/transactions.html"),
+            ),
+            (
+                "dashboard/transaction.html",
+                include_str!("../../templates/dashboard/transaction.html"),
+            ),
+            (
+                "dashboard/message.html",
+                include_str!("../../templates/dashboard/message.html"),
+            ),
+        ] {
+            env.add_template(name, source)
+                .expect("the dashboard templates parse");
+        }
         env
     })
 }
@@ -57,9 +83,32 @@ pub fn request_language(uri: &Uri, headers: &HeaderMap) -> &'static str {
     language(lang.as_deref(), headers)
 }
 
+/// Whole VND as people read it: `150.000 ₫`, `-1.234.567 ₫`.
+pub fn money(amount: i64) -> String {
+    let digits = amount.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    format!("{}{grouped} ₫", if amount < 0 { "-" } else { "" })
+}
+
+/// The Content-Security-Policy of pages without scripts.
+const NO_SCRIPTS: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
+                          frame-ancestors 'none'; base-uri 'none'";
+
 /// An HTML page for people: never cached, no referrer (setup links carry a secret), never
-/// framed (clickjacking), no external resources.
+/// framed (clickjacking), no external resources, no scripts.
 pub fn html(status: StatusCode, body: String) -> Response {
+    html_with_csp(status, body, NO_SCRIPTS)
+}
+
+/// An HTML page as [`html`] makes it, under the Content-Security-Policy `csp` (a page that
+/// runs scripts of this site says so).
+pub fn html_with_csp(status: StatusCode, body: String, csp: &'static str) -> Response {
     let mut response = (status, Html(body)).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -70,10 +119,7 @@ pub fn html(status: StatusCode, body: String) -> Response {
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
-             frame-ancestors 'none'; base-uri 'none'",
-        ),
+        HeaderValue::from_static(csp),
     );
     response
 }
@@ -118,6 +164,15 @@ pub fn unavailable(e: impl std::fmt::Display) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_groups_thousands() {
+        assert_eq!(money(150_000), "150.000 ₫");
+        assert_eq!(money(999), "999 ₫");
+        assert_eq!(money(1_234_567), "1.234.567 ₫");
+        assert_eq!(money(-1_234_567), "-1.234.567 ₫");
+        assert_eq!(money(0), "0 ₫");
+    }
 
     #[test]
     fn language_follows_the_query_then_the_browser() {

@@ -10,6 +10,7 @@ pub mod migrate;
 pub mod oauth;
 mod plan;
 mod postgres;
+mod search;
 mod settle;
 mod sql;
 mod sqlite;
@@ -31,6 +32,7 @@ use crate::domain::{
 pub use group_commit::IngestQueue;
 pub use oauth::OAuthStore;
 pub use postgres::PgStore;
+pub use search::{clean_text as clean_search_text, MAX_SEARCH_TEXT};
 pub use sqlite::SqliteStore;
 
 /// Storage failures, classified for callers.
@@ -102,6 +104,58 @@ pub struct TransactionPage {
     pub records: Vec<Transaction>,
     /// How many transactions match in all.
     pub total: i64,
+}
+
+/// Which way money moved: in (credits, positive amounts) or out (debits, negative amounts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Money in.
+    In,
+    /// Money out.
+    Out,
+}
+
+/// Which of a business's transactions a dashboard search selects; every condition is
+/// optional (the default selects everything).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TransactionFilter {
+    /// Text looked for, case-insensitively, in the description, reference, counterparty name
+    /// and counterparty account ("" for none).
+    pub text: String,
+    /// Only this account of the business.
+    pub account_id: Option<i64>,
+    /// First Vietnam-local day included.
+    pub from_day: Option<i64>,
+    /// Last Vietnam-local day included.
+    pub to_day: Option<i64>,
+    /// Only money in or only money out.
+    pub direction: Option<Direction>,
+}
+
+/// Which page of a search to read, newest first (by booking time, then id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchPage {
+    /// Only rows after this `(booked_at, id)` in that order (keyset paging: exports).
+    pub before: Option<(i64, i64)>,
+    /// Rows skipped.
+    pub offset: i64,
+    /// Rows at most.
+    pub limit: i64,
+}
+
+/// Money in and out on one Vietnam-local day, over all of a business's accounts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DailyFlow {
+    /// The day (days since 1970-01-01, Vietnam time).
+    pub day: i64,
+    /// Number of credits.
+    pub credit_count: i64,
+    /// Sum of credits (VND, positive).
+    pub credit_amount: i64,
+    /// Number of debits.
+    pub debit_count: i64,
+    /// Sum of debits (VND, positive).
+    pub debit_amount: i64,
 }
 
 /// One account's batch for [`Store::ingest`].
@@ -643,6 +697,47 @@ pub trait Store: OAuthStore + Send + Sync + 'static {
         business_id: BusinessId,
         id: i64,
     ) -> StoreResult<Option<Transaction>>;
+
+    /// A page of the business's transactions that `filter` selects, newest first.
+    async fn search_transactions(
+        &self,
+        business_id: BusinessId,
+        filter: &TransactionFilter,
+        page: &SearchPage,
+    ) -> StoreResult<Vec<Transaction>>;
+
+    /// How many of the business's transactions `filter` selects (without text, summed from
+    /// the daily totals rather than counted).
+    async fn count_transactions(
+        &self,
+        business_id: BusinessId,
+        filter: &TransactionFilter,
+    ) -> StoreResult<i64>;
+
+    /// The business's money in and out per Vietnam-local day from `from_day` to `to_day`
+    /// (inclusive), over all its accounts; days without transactions are left out.
+    async fn daily_flows(
+        &self,
+        business_id: BusinessId,
+        from_day: i64,
+        to_day: i64,
+    ) -> StoreResult<Vec<DailyFlow>>;
+
+    /// The business's newest transactions by arrival (id), at most `limit`, with ids above
+    /// `after`; newest first.
+    async fn latest_transactions(
+        &self,
+        business_id: BusinessId,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Transaction>>;
+
+    /// The deliveries of one transaction of the business, oldest first.
+    async fn transaction_deliveries(
+        &self,
+        business_id: BusinessId,
+        transaction_id: i64,
+    ) -> StoreResult<Vec<Delivery>>;
 }
 
 /// A database URL as accepted on the command line.

@@ -2676,6 +2676,97 @@ macro_rules! impl_store {
                 .map_err(StoreError::from_sqlx)?;
                 Ok(row.map(Into::into))
             }
+
+            async fn search_transactions(
+                &self,
+                business_id: BusinessId,
+                filter: &$crate::storage::TransactionFilter,
+                page: &$crate::storage::SearchPage,
+            ) -> StoreResult<Vec<Transaction>> {
+                let mut qb = $crate::storage::search::search_query::<$db>(business_id, filter, page);
+                let rows: Vec<sql::TransactionRow> = qb
+                    .build_query_as()
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(StoreError::from_sqlx)?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn count_transactions(
+                &self,
+                business_id: BusinessId,
+                filter: &$crate::storage::TransactionFilter,
+            ) -> StoreResult<i64> {
+                let mut qb = $crate::storage::search::count_query::<$db>(business_id, filter);
+                qb.build_query_scalar::<i64>()
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(StoreError::from_sqlx)
+            }
+
+            async fn daily_flows(
+                &self,
+                business_id: BusinessId,
+                from_day: i64,
+                to_day: i64,
+            ) -> StoreResult<Vec<$crate::storage::DailyFlow>> {
+                let rows: Vec<(i64, i64, i64, i64, i64)> =
+                    sqlx::query_as($crate::storage::search::DAILY_FLOWS)
+                        .bind(business_id)
+                        .bind(from_day)
+                        .bind(to_day)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(StoreError::from_sqlx)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|r| $crate::storage::DailyFlow {
+                        day: r.0,
+                        credit_count: r.1,
+                        credit_amount: r.2,
+                        debit_count: r.3,
+                        debit_amount: r.4,
+                    })
+                    .collect())
+            }
+
+            async fn latest_transactions(
+                &self,
+                business_id: BusinessId,
+                after: i64,
+                limit: i64,
+            ) -> StoreResult<Vec<Transaction>> {
+                let rows: Vec<sql::TransactionRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM transactions WHERE business_id = $1 AND id > $2 \
+                     ORDER BY id DESC LIMIT $3",
+                    sql::TRANSACTION_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn transaction_deliveries(
+                &self,
+                business_id: BusinessId,
+                transaction_id: i64,
+            ) -> StoreResult<Vec<Delivery>> {
+                let rows: Vec<sql::DeliveryRow> = sqlx::query_as(&format!(
+                    "SELECT {} FROM deliveries WHERE business_id = $1 AND transaction_id = $2 \
+                     ORDER BY id",
+                    sql::DELIVERY_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(transaction_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
         }
     };
 }

@@ -220,6 +220,23 @@ impl Browser {
         }
     }
 
+    /// Types `text` into the first element matching `css` (an input), after clearing it, like a
+    /// user would. Panics when no element matches.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let Some(element) = self.find(css).await else {
+            panic!("fill: no element matches {css:?} on {}", self.url().await);
+        };
+        let element = format!("element/{element}");
+        self.call(Method::POST, &format!("{element}/clear"), Some(&json!({})))
+            .await;
+        self.call(
+            Method::POST,
+            &format!("{element}/value"),
+            Some(&json!({ "text": text })),
+        )
+        .await;
+    }
+
     /// Waits, for at most 10 seconds, until the first element matching `css` has the text
     /// `expected`; panics with the last text seen otherwise.
     pub async fn wait_for_text(&self, css: &str, expected: &str) {

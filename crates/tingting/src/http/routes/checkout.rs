@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::payment::PaymentRequest;
 use crate::domain::time::now_ms;
-use crate::http::{page, AppState};
+use crate::http::page::{self, money};
+use crate::http::AppState;
 use crate::payments::qr;
 use crate::storage::Store;
 
@@ -34,19 +35,6 @@ const RECONNECT: Duration = Duration::from_millis(500);
 pub struct PageParams {
     /// `vi` or `en`; otherwise the browser's preference, Vietnamese by default.
     pub lang: Option<String>,
-}
-
-/// Whole VND as a shopper reads it: `150.000 ₫`.
-fn money(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push('.');
-        }
-        grouped.push(c);
-    }
-    format!("{}{grouped} ₫", if amount < 0 { "-" } else { "" })
 }
 
 /// A small page for a request that does not exist.
@@ -238,14 +226,6 @@ impl Watch {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_groups_thousands() {
-        assert_eq!(money(150_000), "150.000 ₫");
-        assert_eq!(money(999), "999 ₫");
-        assert_eq!(money(1_234_567), "1.234.567 ₫");
-        assert_eq!(money(0), "0 ₫");
-    }
 
     #[test]
     fn the_template_renders_and_escapes() {

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod authorize;
 pub mod checkout;
+pub mod dashboard;
 pub mod deliveries;
 pub mod feeds;
 pub mod health;

@@ -1,0 +1,364 @@
+//! The dashboard (**ours**): server-rendered pages where a business owner, signed in with a
+//! browser session, sees their money.
+//!
+//! - `GET /dashboard`: the overview (today's and this month's money in and out, a 30-day
+//!   chart, the latest transactions arriving live, accounts and feed health);
+//! - `GET /dashboard/transactions`: search and filters, paged; `GET /dashboard/transactions.csv`
+//!   the same selection as CSV; `GET /dashboard/transactions/{id}`: one transaction with its
+//!   raw source text and webhook deliveries;
+//! - `GET /dashboard/live`: the overview's event stream; `GET /dashboard/dashboard.js`: the one
+//!   small script (shipped in the binary) that applies it.
+//!
+//! Every handler takes [`SessionUser`] (signed out: a redirect to the login page) and reads
+//! only the rows of `user.business_id`. Pages are Vietnamese by default, English with
+//! `?lang=en` or an English Accept-Language; their texts live in
+//! `templates/dashboard/texts.json`, side by side.
+
+pub mod chart;
+pub mod export;
+pub mod live;
+pub mod overview;
+pub mod transactions;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::domain::time::render_vn;
+use crate::domain::{BankAccount, BankDirectory, Transaction};
+use crate::http::page::{self, money};
+use crate::http::session::SessionUser;
+use crate::http::AppState;
+
+/// The Content-Security-Policy of dashboard pages: this site's own script and event stream,
+/// inline styles, nothing from anywhere else.
+pub const CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; \
+                       style-src 'unsafe-inline'; img-src data:; form-action 'self'; \
+                       frame-ancestors 'none'; base-uri 'none'";
+
+/// The dashboard's texts in one language (`vi` or `en`): the `texts.json` object.
+pub fn texts(lang: &str) -> &'static serde_json::Value {
+    static TEXTS: OnceLock<serde_json::Value> = OnceLock::new();
+    let all = TEXTS.get_or_init(|| {
+        serde_json::from_str(include_str!("../../../../templates/dashboard/texts.json"))
+            .expect("the dashboard texts parse")
+    });
+    &all[if lang == "en" { "en" } else { "vi" }]
+}
+
+/// One text of [`texts`] by key ("" when missing).
+pub fn text(lang: &str, key: &str) -> &'static str {
+    texts(lang)[key].as_str().unwrap_or("")
+}
+
+/// `GET /dashboard/dashboard.js`: the script of the overview's live list (no secrets: served
+/// to anyone).
+pub async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../../../templates/dashboard/dashboard.js"),
+    )
+        .into_response()
+}
+
+/// Where a dashboard page is and for whom: what its frame (navigation, language switch,
+/// sign-out form) needs.
+pub struct View<'a> {
+    /// The signed-in person.
+    pub user: &'a SessionUser,
+    /// The page language.
+    pub lang: &'static str,
+    /// The request's URI (for the language switch).
+    pub uri: &'a Uri,
+    /// The navigation entry to mark: `overview` or `transactions`.
+    pub active: &'static str,
+}
+
+impl View<'_> {
+    /// Renders `template` (a page extending `dashboard/layout.html`) with `context` and the
+    /// frame's values; a 503 page when the database or the template fails.
+    pub async fn render(
+        &self,
+        state: &AppState,
+        status: StatusCode,
+        template: &str,
+        context: minijinja::Value,
+    ) -> Response {
+        let business_name = match state.store.get_business(self.user.business_id).await {
+            Ok(business) => business.map(|b| b.name).unwrap_or_default(),
+            Err(e) => return page::unavailable(e),
+        };
+        let lang = self.lang;
+        let context = minijinja::context! {
+            lang,
+            t => minijinja::Value::from_serialize(texts(lang)),
+            active => self.active,
+            switch_url => switch_url(self.uri, text(lang, "other_code")),
+            business_name,
+            email => &self.user.email,
+            csrf => &self.user.csrf_token,
+            ..context
+        };
+        match page::templates()
+            .get_template(template)
+            .and_then(|t| t.render(context))
+        {
+            Ok(body) => page::html_with_csp(status, body, CSP),
+            Err(e) => page::unavailable(e),
+        }
+    }
+}
+
+/// The page language of a request (`?lang=`, else Accept-Language; Vietnamese by default).
+pub fn language(uri: &Uri, headers: &HeaderMap) -> &'static str {
+    page::request_language(uri, headers)
+}
+
+/// The request's query pairs (undecodable bytes replaced; never an error).
+pub fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// This page in the other language: the same path and query with `lang=other`.
+fn switch_url(uri: &Uri, other: &str) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in query_pairs(uri).iter().filter(|(k, _)| k != "lang") {
+        query.append_pair(k, v);
+    }
+    query.append_pair("lang", other);
+    format!("{}?{}", uri.path(), query.finish())
+}
+
+/// How a business's accounts are named on its pages: `ACB · 12345678`.
+pub struct AccountNames(HashMap<i64, (String, String)>);
+
+impl AccountNames {
+    /// The names of `accounts`, banks from `banks` (by BIN; the BIN itself when unknown).
+    pub fn new(accounts: &[BankAccount], banks: &BankDirectory) -> Self {
+        Self(
+            accounts
+                .iter()
+                .map(|a| {
+                    let bank = banks
+                        .by_bin(a.bank_bin)
+                        .map_or_else(|| a.bank_bin.to_string(), |b| b.short_name.clone());
+                    (a.id, (bank, a.account_number.clone()))
+                })
+                .collect(),
+        )
+    }
+
+    /// The bank and number of an account ("" and `#id` when unknown).
+    pub fn parts(&self, account_id: i64) -> (&str, String) {
+        self.0.get(&account_id).map_or_else(
+            || ("", format!("#{account_id}")),
+            |(bank, number)| (bank.as_str(), number.clone()),
+        )
+    }
+
+    /// `ACB · 12345678`.
+    pub fn label(&self, account_id: i64) -> String {
+        match self.parts(account_id) {
+            ("", number) => number,
+            (bank, number) => format!("{bank} · {number}"),
+        }
+    }
+}
+
+/// A signed amount as the dashboard shows it: `+150.000 ₫`, `-20.000 ₫`.
+pub fn signed_money(amount: i64) -> String {
+    if amount > 0 {
+        format!("+{}", money(amount))
+    } else {
+        money(amount)
+    }
+}
+
+/// A transaction as the overview and the list show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TransactionRow {
+    /// Transaction id.
+    pub id: i64,
+    /// Its detail page.
+    pub url: String,
+    /// Booking time, Vietnam local (`YYYY-MM-DD HH:MM:SS`).
+    pub time: String,
+    /// Money in (else out).
+    pub incoming: bool,
+    /// The amount, signed: `+150.000 ₫`.
+    pub amount_text: String,
+    /// The bank's description.
+    pub description: String,
+    /// The counterparty's name, else its account ("" when unknown).
+    pub counterparty: String,
+    /// The account: `ACB · 12345678`.
+    pub account: String,
+}
+
+impl TransactionRow {
+    /// The row of `t`, linking to its page in `lang`.
+    pub fn new(t: &Transaction, accounts: &AccountNames, lang: &str) -> Self {
+        let f = &t.fields;
+        let counterparty = if f.counterparty_name.is_empty() {
+            f.counterparty_account.clone()
+        } else {
+            f.counterparty_name.clone()
+        };
+        Self {
+            id: t.id,
+            url: format!("/dashboard/transactions/{}?lang={lang}", t.id),
+            time: render_vn(f.booked_at),
+            incoming: f.amount > 0,
+            amount_text: signed_money(f.amount),
+            description: f.description.clone(),
+            counterparty,
+            account: accounts.label(t.account_id),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_every_text() {
+        let (vi, en) = (texts("vi"), texts("en"));
+        let keys = |v: &serde_json::Value| {
+            let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+            k.sort();
+            k
+        };
+        assert_eq!(keys(vi), keys(en));
+        assert_eq!(text("vi", "nav_overview"), "Tổng quan");
+        assert_eq!(text("en", "nav_overview"), "Overview");
+        assert_eq!(
+            text("fr", "nav_overview"),
+            "Tổng quan",
+            "Vietnamese otherwise"
+        );
+        assert_eq!(
+            vi["csv_columns"].as_array().unwrap().len(),
+            en["csv_columns"].as_array().unwrap().len()
+        );
+    }
+
+    #[test]
+    fn the_language_switch_keeps_the_query() {
+        let uri: Uri = "/dashboard/transactions?q=DH%2042&lang=vi&page=2"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            switch_url(&uri, "en"),
+            "/dashboard/transactions?q=DH+42&page=2&lang=en"
+        );
+        let uri: Uri = "/dashboard".parse().unwrap();
+        assert_eq!(switch_url(&uri, "vi"), "/dashboard?lang=vi");
+    }
+
+    /// Renders a dashboard template in `lang` with `context` and the frame's values.
+    fn render(template: &str, lang: &str, context: minijinja::Value) -> String {
+        page::templates()
+            .get_template(template)
+            .unwrap()
+            .render(minijinja::context! {
+                lang,
+                t => minijinja::Value::from_serialize(texts(lang)),
+                active => "overview",
+                switch_url => "/dashboard?lang=en",
+                business_name => "<b>Hoa Sen</b>",
+                email => "owner@hoasen.vn",
+                csrf => "tok",
+                ..context
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn the_pages_render_and_escape() {
+        let row = TransactionRow {
+            id: 7,
+            url: "/dashboard/transactions/7?lang=vi".into(),
+            time: "2026-11-30 10:00:00".into(),
+            incoming: true,
+            amount_text: "+1.000 ₫".into(),
+            description: "<script>alert(1)</script>".into(),
+            counterparty: String::new(),
+            account: "ACB · 1".into(),
+        };
+        let html = render(
+            "dashboard/overview.html",
+            "vi",
+            minijinja::context! {
+                today => overview::Totals::since(&[], 0),
+                month => overview::Totals::since(&[], 0),
+                chart => "<svg class=\"chart\"></svg>",
+                latest => vec![row.clone()],
+                latest_max => 10,
+                live_url => "/dashboard/live?after=7&lang=vi",
+                accounts => Vec::<()>::new(),
+                feeds_enabled => 0,
+                feeds_failing => 0,
+            },
+        );
+        assert!(
+            html.contains("<svg class=\"chart\"></svg>"),
+            "the chart is inline"
+        );
+        assert!(!html.contains("<script>alert") && html.contains("&lt;script&gt;alert"));
+        assert!(!html.contains("<b>Hoa Sen") && html.contains("&lt;b&gt;Hoa Sen"));
+        assert!(html.contains(r#"name="csrf" value="tok""#));
+        assert!(html.contains(r#"id="nav-overview" href="/dashboard?lang=vi" aria-current="page""#));
+        assert!(html.contains("Tổng quan") && html.contains("Đăng xuất"));
+
+        let html = render(
+            "dashboard/transactions.html",
+            "en",
+            minijinja::context! {
+                params => transactions::Params::default(),
+                errors => vec!["range"],
+                accounts => Vec::<()>::new(),
+                rows => Vec::<TransactionRow>::new(),
+            },
+        );
+        assert!(html.contains(r#"data-error="range""#) && html.contains("The start date must be"));
+        assert!(
+            !html.contains(r#"id="export""#),
+            "no export of a filter in error"
+        );
+
+        let html = render(
+            "dashboard/transaction.html",
+            "en",
+            minijinja::context! {
+                row,
+                fields => vec![("reference", "FT1")],
+                raw => "SD TK 1 +1,000VND <x>",
+                deliveries => Vec::<()>::new(),
+                back_url => "/dashboard/transactions?lang=en",
+            },
+        );
+        assert!(html.contains(">SD TK 1 +1,000VND &lt;x&gt;</pre>"));
+        assert!(html.contains(r#"id="field-reference">FT1<"#) && html.contains("Reference"));
+        let html = render(
+            "dashboard/message.html",
+            "vi",
+            minijinja::context! { message => "not_found" },
+        );
+        assert!(html.contains("Không tìm thấy"));
+    }
+
+    #[test]
+    fn amounts_carry_their_sign() {
+        assert_eq!(signed_money(150_000), "+150.000 ₫");
+        assert_eq!(signed_money(-20_000), "-20.000 ₫");
+    }
+}

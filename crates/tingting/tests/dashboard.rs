@@ -1,0 +1,728 @@
+//! The dashboard against the real server: an owner signs in through the login form in headless
+//! Chromium, sees the overview's totals, chart and feeds, watches a forwarded SMS arrive in the
+//! latest list and today's totals without reloading, searches and filters the transactions,
+//! opens one (raw text, deliveries) and never sees another business's. Plain HTTP tests cover the CSV export (all
+//! rows, in chunks), the filters' edge cases (`%` and `_` taken literally, Vietnamese text,
+//! parameters that make no sense), tenant isolation and the signed-out redirect.
+//! Screenshots are kept in `target/test-artifacts/dashboard-{sqlite,postgres}/`. Both backends.
+
+#[path = "support/browser.rs"]
+mod browser;
+mod common;
+
+use std::time::{Duration, Instant};
+
+use browser::{artifacts_dir, Browser};
+use chrono::{SecondsFormat, Utc};
+use common::{cli_with_stdin, eventually, vn_today, Backend, Tenant, TestServer};
+use reqwest::header::{CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, LOCATION};
+use serde_json::{json, Value};
+use tingting::domain::BankAccount;
+
+both_backends!(
+    dashboard_in_the_browser,
+    filters_search_and_pages,
+    csv_exports_the_filtered_set,
+    export_streams_every_row,
+    other_businesses_stay_hidden,
+    signed_out_goes_to_login,
+);
+
+const EMAIL: &str = "owner@hoasen.vn";
+const PASSWORD: &str = "hoa sen nở rộ 2026";
+/// A forwarded Vietcombank SMS for account 0123456789012 (as in tests/notify.rs), booked now.
+fn vcb_sms() -> String {
+    let now = (Utc::now() + chrono::Duration::hours(7) - chrono::Duration::seconds(1))
+        .format("%d-%m-%Y %H:%M:%S");
+    format!(
+        "SD TK 0123456789012 +2,500,000VND luc {now}. SD 12,345,678VND. \
+         Ref MBVCB.9876543210.DH1042.Thanh toan"
+    )
+}
+
+/// A shop with two accounts, a notification feed and a few transactions; a second business
+/// with a transaction of its own. Today's transactions are booked seconds ago, so that the
+/// totals' checks can only go wrong right at Vietnam midnight.
+struct Shop {
+    srv: TestServer,
+    t: Tenant,
+    acb: BankAccount,
+    /// The VCB account's notification ingest path.
+    notify_path: String,
+    /// The other business's transaction.
+    foreign_id: i64,
+    /// Ids of the shop's seeded transactions: DH1001 (in), an old one, NCC_A (out).
+    ids: Vec<i64>,
+}
+
+fn ago(seconds: i64) -> String {
+    (Utc::now() - chrono::Duration::seconds(seconds)).to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The id the ingest answer gave the item at `i`.
+fn id_at(answer: &Value, i: usize) -> i64 {
+    answer["data"][i]["id"].as_i64().expect("an id")
+}
+
+async fn shop(backend: Backend) -> Option<Shop> {
+    let srv = TestServer::start(backend).await?;
+    let t = srv.tenant(EMAIL, "Cửa hàng Hoa Sen").await;
+    let set = cli_with_stdin(
+        &srv.db.url,
+        &["user", "set-password", "--email", EMAIL],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    let acb = srv.account(&t, "ACB", "12345678").await;
+    let vcb = srv.account(&t, "VCB", "0123456789012").await;
+    let notify_path = srv.notify_feed(&t, vcb.id).await;
+    // A webhook: every new transaction gets a (pending: no worker runs) delivery.
+    srv.webhook(&t, "https://shop.example.vn/hook").await;
+    let acb_answer = srv
+        .ingest(
+            &t,
+            "12345678",
+            vec![
+                json!({"bookedAt": ago(3), "amount": 1_500_000,
+                       "description": "THANH TOÁN ĐƠN HÀNG DH1001 50% OFF",
+                       "counterpartyName": "TRAN THI B", "reference": "FT0001"}),
+                json!({"bookedAt": ago(40 * 86_400), "amount": 4_000_000,
+                       "description": "Tien hang thang truoc"}),
+                json!({"bookedAt": ago(1), "amount": -300_000,
+                       "description": "Tra tien hang NCC_A"}),
+            ],
+        )
+        .await;
+    srv.ingest(
+        &t,
+        "0123456789012",
+        vec![json!({"bookedAt": ago(2), "amount": 250_000,
+                    "description": "Chuyen tien an trua 500 OFF NCCXA"})],
+    )
+    .await;
+    let other: Tenant = srv.tenant("other@example.vn", "Công ty Khác").await;
+    srv.account(&other, "ACB", "99990000").await;
+    let foreign = srv
+        .ingest(
+            &other,
+            "99990000",
+            vec![json!({"bookedAt": ago(30), "amount": 9_999_000,
+                        "description": "BI MAT CUA DOANH NGHIEP KHAC"})],
+        )
+        .await;
+    Some(Shop {
+        ids: (0..3).map(|i| id_at(&acb_answer, i)).collect(),
+        foreign_id: id_at(&foreign, 0),
+        srv,
+        t,
+        acb,
+        notify_path,
+    })
+}
+
+/// A browser for plain HTTP: keeps cookies, does not follow redirects.
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Signs `client` in through the login form.
+async fn sign_in(client: &reqwest::Client, srv: &TestServer) {
+    let html = client
+        .get(format!("{}/login", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = html.find(r#"name="csrf" value=""#).expect("a csrf field") + 19;
+    let csrf = html[at..].split('"').next().unwrap();
+    let resp = client
+        .post(format!("{}/login", srv.base))
+        .form(&[
+            ("email", EMAIL),
+            ("password", PASSWORD),
+            ("csrf", csrf),
+            ("next", "/dashboard"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    assert_eq!(resp.headers()[LOCATION], "/dashboard");
+}
+
+/// GET a page of the signed-in client: status and body.
+async fn get(client: &reqwest::Client, srv: &TestServer, path: &str) -> (u16, String) {
+    let resp = client
+        .get(format!("{}{path}", srv.base))
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+/// Waits, for at most 20 seconds, until the browser's URL ends with or contains `part` (a
+/// click that navigates can come back before the new page is there).
+async fn arrive(browser: &Browser, part: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let url = browser.url().await;
+        if url.ends_with(part) || url.contains(part) {
+            return;
+        }
+        if Instant::now() > deadline {
+            let text = browser.text("body").await.unwrap_or_default();
+            panic!("still on {url} after 20 s, not {part:?}: {text}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// HTML with the escapes minijinja writes in attribute values and text (`/`, `&`) undone.
+fn decoded(html: &str) -> String {
+    html.replace("&#x2f;", "/").replace("&amp;", "&")
+}
+
+/// The number the list page shows as its total.
+fn total(html: &str) -> i64 {
+    let at = html.find(r#"id="total">"#).expect("a total") + 11;
+    html[at..].split('<').next().unwrap().parse().unwrap()
+}
+
+async fn dashboard_in_the_browser(backend: Backend) {
+    let Some(shop) = shop(backend).await else {
+        return;
+    };
+    let Some(browser) = Browser::start("vi").await else {
+        return;
+    };
+    let srv = &shop.srv;
+    let shots = artifacts_dir().join(format!("dashboard-{backend:?}").to_lowercase());
+
+    // Signed out: the dashboard sends to the login form, which comes back.
+    browser.goto(&format!("{}/dashboard", srv.base)).await;
+    assert!(browser.url().await.contains("/login?next=%2Fdashboard"));
+    browser.fill("#email", EMAIL).await;
+    browser.fill("#password", PASSWORD).await;
+    browser.screenshot(&shots.join("login.png")).await;
+    browser.click("button[type=submit]").await;
+    arrive(&browser, "/dashboard").await;
+    assert_eq!(browser.url().await, format!("{}/dashboard", srv.base));
+
+    // The overview: today's and this month's money, the chart, the latest list, the feeds.
+    assert_eq!(
+        browser.text("#today-in").await.as_deref(),
+        Some("1.750.000 ₫")
+    );
+    assert_eq!(
+        browser.text("#today-out").await.as_deref(),
+        Some("300.000 ₫")
+    );
+    assert_eq!(
+        browser.text("#month-in").await.as_deref(),
+        Some("1.750.000 ₫"),
+        "the 40-day-old transfer is in another month"
+    );
+    assert_eq!(
+        browser
+            .eval(
+                "return document.querySelector('#chart rect.in[data-amount=\"1750000\"]') !== null \
+                 && document.querySelectorAll('#chart g.day').length;",
+                vec![]
+            )
+            .await,
+        json!(30),
+        "today's bar, 30 days"
+    );
+    assert_eq!(
+        browser
+            .eval(
+                "return document.querySelectorAll('#latest li').length;",
+                vec![]
+            )
+            .await,
+        json!(4)
+    );
+    assert_eq!(
+        browser
+            .attribute("#feeds .badge", "data-status")
+            .await
+            .as_deref(),
+        Some("waiting"),
+        "the SMS feed has read nothing yet"
+    );
+    let page_text = browser.text("body").await.unwrap();
+    assert!(
+        !page_text.contains("CUA DOANH NGHIEP KHAC"),
+        "another business's transfer"
+    );
+    browser.screenshot(&shots.join("overview.png")).await;
+
+    // A forwarded SMS arrives: the open page shows it without reloading.
+    let browser = &browser;
+    eventually(Duration::from_secs(10), async || {
+        let state = browser.attribute("#live-status", "data-state").await;
+        (state.as_deref() == Some("live")).then_some(())
+    })
+    .await;
+    browser.eval("window.notReloaded = true;", vec![]).await;
+    let sms = vcb_sms();
+    let sent = Instant::now();
+    let resp = srv
+        .client
+        .post(format!("{}{}", srv.base, shop.notify_path))
+        .header("content-type", "text/plain")
+        .body(sms.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    eventually(Duration::from_secs(10), async || {
+        let first = browser.text("#latest li:first-child").await?;
+        first.contains("DH1042").then_some(())
+    })
+    .await;
+    eprintln!(
+        "the SMS showed on the overview {:?} after it was posted",
+        sent.elapsed()
+    );
+    let first = browser.text("#latest li:first-child").await.unwrap();
+    assert!(first.contains("+2.500.000 ₫"), "{first}");
+    assert!(first.contains("Vietcombank · 0123456789012"), "{first}");
+    // Today's totals follow.
+    browser.wait_for_text("#today-in", "4.250.000 ₫").await;
+    assert_eq!(browser.text("#today-in-count").await.as_deref(), Some("3"));
+    assert_eq!(
+        browser.text("#month-in").await.as_deref(),
+        Some("4.250.000 ₫")
+    );
+    assert_eq!(
+        browser
+            .eval("return window.notReloaded === true;", vec![])
+            .await,
+        json!(true)
+    );
+    assert_eq!(
+        browser
+            .eval(
+                "return document.querySelectorAll('#latest li').length;",
+                vec![]
+            )
+            .await,
+        json!(5)
+    );
+    browser.screenshot(&shots.join("overview-live.png")).await;
+
+    // Its detail page: the fields and the raw SMS.
+    browser.click("#latest li:first-child a").await;
+    arrive(browser, "/dashboard/transactions/").await;
+    assert_eq!(
+        browser.text("#amount").await.as_deref(),
+        Some("+2.500.000 ₫")
+    );
+    assert_eq!(browser.text("#raw").await, Some(sms));
+    assert_eq!(
+        browser
+            .attribute("#deliveries tr[data-status]", "data-status")
+            .await
+            .as_deref(),
+        Some("pending"),
+        "the webhook's delivery"
+    );
+    browser.screenshot(&shots.join("transaction.png")).await;
+
+    // The list: a search (any case), then a filter.
+    browser.click("#nav-transactions").await;
+    arrive(browser, "/dashboard/transactions?").await;
+    assert_eq!(browser.text("#total").await.as_deref(), Some("5"));
+    browser.fill("#q", "dh1001").await;
+    browser.click("#apply").await;
+    arrive(browser, "q=dh1001").await;
+    assert_eq!(browser.text("#total").await.as_deref(), Some("1"));
+    let row = browser.text("#rows li").await.unwrap();
+    assert!(
+        row.contains("DH1001") && row.contains("+1.500.000 ₫"),
+        "{row}"
+    );
+    browser
+        .screenshot(&shots.join("transactions-search.png"))
+        .await;
+    browser
+        .eval(
+            "document.getElementById('q').value = ''; \
+             document.getElementById('direction').value = 'out';",
+            vec![],
+        )
+        .await;
+    browser.click("#apply").await;
+    arrive(browser, "direction=out").await;
+    assert_eq!(browser.text("#total").await.as_deref(), Some("1"));
+    assert!(browser
+        .text("#rows li")
+        .await
+        .unwrap()
+        .contains("-300.000 ₫"));
+    browser
+        .screenshot(&shots.join("transactions-out.png"))
+        .await;
+
+    // Another business's transaction does not exist here.
+    browser
+        .goto(&format!(
+            "{}/dashboard/transactions/{}",
+            srv.base, shop.foreign_id
+        ))
+        .await;
+    assert!(browser
+        .text("#message")
+        .await
+        .unwrap()
+        .contains("không tồn tại"));
+    assert!(!browser
+        .text("body")
+        .await
+        .unwrap()
+        .contains("CUA DOANH NGHIEP KHAC"));
+    browser.screenshot(&shots.join("not-found.png")).await;
+
+    // In English.
+    browser
+        .goto(&format!("{}/dashboard?lang=en", srv.base))
+        .await;
+    assert_eq!(
+        browser.text("#nav-overview").await.as_deref(),
+        Some("Overview")
+    );
+    assert_eq!(
+        browser.text("#lang-switch").await.as_deref(),
+        Some("Tiếng Việt")
+    );
+    browser.screenshot(&shots.join("overview-en.png")).await;
+
+    // Signing out ends the session.
+    browser.click("#logout").await;
+    arrive(browser, "/login").await;
+    browser.goto(&format!("{}/dashboard", srv.base)).await;
+    assert!(browser.url().await.contains("/login?next="));
+}
+
+async fn filters_search_and_pages(backend: Backend) {
+    let Some(shop) = shop(backend).await else {
+        return;
+    };
+    let srv = &shop.srv;
+    let c = client();
+    sign_in(&c, srv).await;
+    let today = vn_today();
+    let acb = shop.acb.id;
+    for (query, expected) in [
+        ("", 4),
+        ("?q=ncc", 2),
+        ("?q=NCC_A", 1), // `_` is not a wildcard: NCCXA is not found
+        ("?q=50%25", 1), // nor `%`: "500 OFF" is not found
+        ("?q=%25", 1),
+        ("?q=%C4%91%C6%A1n+h%C3%A0ng", 1), // "đơn hàng" finds "ĐƠN HÀNG"
+        ("?q=FT0001", 1),                  // the reference
+        ("?q=tran+thi", 1),                // the counterparty
+        ("?direction=in", 3),
+        ("?direction=out", 1),
+        ("?direction=all", 4),
+        (&format!("?account={acb}"), 3),
+        (&format!("?account={acb}&direction=in&q=dh"), 1),
+        (&format!("?from={today}"), 3),
+        (&format!("?from={today}&to={today}&direction=in"), 2),
+        ("?to=2000-01-01", 0),
+        ("?page=abc", 4),
+        ("?page=7", 4),
+    ] {
+        let (status, html) = get(&c, srv, &format!("/dashboard/transactions{query}")).await;
+        assert_eq!(status, 200, "{query}");
+        assert_eq!(total(&html), expected, "{query}");
+        assert!(!html.contains("CUA DOANH NGHIEP KHAC"), "{query}");
+    }
+    // Past the last page: no rows, a way back.
+    let (_, html) = get(&c, srv, "/dashboard/transactions?page=7").await;
+    assert!(html.contains(r#"id="no-results""#) && html.contains(r#"id="prev""#));
+
+    // Parameters that make no sense: the form with a message, never an error page.
+    for (query, error) in [
+        ("?from=2026-13-01", "bad_from"),
+        ("?to=30%2F11%2F2026", "bad_to"),
+        ("?from=2026-11-30&to=2026-11-01", "range"),
+        ("?account=abc", "bad_account"),
+        (&format!("?account={}", acb + 100), "bad_account"),
+        ("?direction=sideways", "bad_direction"),
+    ] {
+        let (status, html) = get(&c, srv, &format!("/dashboard/transactions{query}")).await;
+        assert_eq!(status, 400, "{query}");
+        assert!(
+            html.contains(&format!(r#"data-error="{error}""#)),
+            "{query}"
+        );
+        assert!(html.contains(r#"<form class="filters""#));
+    }
+
+    // Paging: 50 a page, newest first.
+    let items: Vec<Value> = (0..52)
+        .map(|i| json!({"bookedAt": ago(3600 + i), "amount": 1000 + i, "description": format!("LO {i}")}))
+        .collect();
+    srv.ingest(&shop.t, "12345678", items).await;
+    let (_, first) = get(&c, srv, "/dashboard/transactions?q=LO").await;
+    assert_eq!(total(&first), 52);
+    assert_eq!(first.matches("<li id=\"txn-").count(), 50);
+    assert!(first.contains(">LO 0<") && !first.contains(">LO 51<"));
+    assert!(
+        decoded(&first).contains(r#"id="next" href="/dashboard/transactions?q=LO&page=2&lang=vi""#)
+    );
+    let (_, second) = get(&c, srv, "/dashboard/transactions?q=LO&page=2").await;
+    assert_eq!(second.matches("<li id=\"txn-").count(), 2);
+    assert!(second.contains(">LO 51<") && !second.contains(r#"id="next""#));
+}
+
+async fn csv_exports_the_filtered_set(backend: Backend) {
+    let Some(shop) = shop(backend).await else {
+        return;
+    };
+    let srv = &shop.srv;
+    let c = client();
+    sign_in(&c, srv).await;
+    let resp = c
+        .get(format!("{}/dashboard/transactions.csv?q=ncc", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()[CONTENT_TYPE], "text/csv; charset=utf-8");
+    let disposition = resp.headers()[CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.starts_with("attachment; filename=\"tingting-giao-dich-"),
+        "{disposition}"
+    );
+    let body = resp.text().await.unwrap();
+    assert!(body.starts_with('\u{feff}'), "a byte-order mark for Excel");
+    let lines: Vec<&str> = body.trim_start_matches('\u{feff}').split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "Mã giao dịch,Thời gian,Ngân hàng,Tài khoản,Số tiền,Nội dung,Mã tham chiếu,Tên đối tác,\
+         Tài khoản đối tác,Ngân hàng đối tác,Số dư sau giao dịch,Nguồn"
+    );
+    assert_eq!(
+        lines.len(),
+        4,
+        "header, two rows, and the last line's end: {body}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("{},", shop.ids[2])),
+        "newest first: {body}"
+    );
+    assert!(
+        lines[1].contains(",ACB,12345678,-300000,Tra tien hang NCC_A,"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].contains(",Vietcombank,0123456789012,250000,"));
+    assert_eq!(lines[3], "");
+
+    // In English, with a date filter; and the whole set.
+    let (status, body) = get(
+        &c,
+        srv,
+        &format!("/dashboard/transactions.csv?lang=en&from={}", vn_today()),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(body
+        .trim_start_matches('\u{feff}')
+        .starts_with("Transaction id,Time,Bank,"));
+    assert_eq!(body.matches("\r\n").count(), 1 + 3);
+    assert!(body.contains("THANH TOÁN ĐƠN HÀNG DH1001 50% OFF"));
+    let (_, all) = get(&c, srv, "/dashboard/transactions.csv").await;
+    assert_eq!(all.matches("\r\n").count(), 1 + 4);
+    assert!(
+        !all.contains("CUA DOANH NGHIEP KHAC"),
+        "only this business's rows"
+    );
+    // Bad filters: the list page with its message, not a file.
+    let (status, html) = get(&c, srv, "/dashboard/transactions.csv?from=nope").await;
+    assert_eq!(status, 400);
+    assert!(html.contains(r#"data-error="bad_from""#));
+}
+
+async fn export_streams_every_row(backend: Backend) {
+    let Some(srv) = TestServer::start(backend).await else {
+        return;
+    };
+    let t = srv.tenant(EMAIL, "Cửa hàng Hoa Sen").await;
+    let set = cli_with_stdin(
+        &srv.db.url,
+        &["user", "set-password", "--email", EMAIL],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(set.status.success());
+    srv.account(&t, "ACB", "12345678").await;
+    // More rows than one chunk, many booked in the same second (paging must not skip or
+    // repeat ties).
+    let at = ago(600);
+    for batch in 0..3 {
+        let items: Vec<Value> = (0..800)
+            .map(|i| {
+                let n = batch * 800 + i;
+                let booked = if n % 2 == 0 { at.clone() } else { ago(700 + n) };
+                json!({"bookedAt": booked, "amount": 1000 + n, "description": format!("ROW {n}")})
+            })
+            .collect();
+        srv.ingest(&t, "12345678", items).await;
+    }
+    let c = client();
+    sign_in(&c, &srv).await;
+    let started = Instant::now();
+    let (status, body) = get(&c, &srv, "/dashboard/transactions.csv").await;
+    eprintln!(
+        "exported 2400 rows ({} bytes) in {:?}",
+        body.len(),
+        started.elapsed()
+    );
+    assert_eq!(status, 200);
+    let mut ids: Vec<i64> = body
+        .split("\r\n")
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2400);
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 2400, "every row once");
+    let started = Instant::now();
+    let (status, html) = get(&c, &srv, "/dashboard").await;
+    assert_eq!(status, 200);
+    eprintln!(
+        "overview of 2400 transactions rendered in {:?}",
+        started.elapsed()
+    );
+    assert!(html.contains("<svg class=\"chart\""));
+}
+
+async fn other_businesses_stay_hidden(backend: Backend) {
+    let Some(shop) = shop(backend).await else {
+        return;
+    };
+    let srv = &shop.srv;
+    let c = client();
+    sign_in(&c, srv).await;
+    let (status, html) = get(&c, srv, &format!("/dashboard/transactions/{}", shop.ids[0])).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("THANH TOÁN ĐƠN HÀNG DH1001 50% OFF"));
+    assert!(html.contains(r#"id="raw""#) && html.contains("FT0001"));
+    assert!(
+        html.contains(r#"data-status="pending""#),
+        "the webhook's delivery"
+    );
+    assert!(decoded(&html).contains("https://shop.example.vn/hook"));
+    for path in [
+        format!("/dashboard/transactions/{}", shop.foreign_id),
+        "/dashboard/transactions/999999999".to_string(),
+        "/dashboard/transactions/abc".to_string(),
+        "/dashboard/transactions/-1".to_string(),
+    ] {
+        let (status, html) = get(&c, srv, &path).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(!html.contains("CUA DOANH NGHIEP KHAC"), "{path}");
+        assert!(html.contains(r#"id="message""#), "{path}");
+    }
+    for path in [
+        "/dashboard",
+        "/dashboard/transactions?q=BI+MAT",
+        "/dashboard/transactions.csv",
+    ] {
+        let (status, body) = get(&c, srv, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!body.contains("CUA DOANH NGHIEP KHAC"), "{path}");
+    }
+    let (_, html) = get(&c, srv, "/dashboard/transactions?q=BI+MAT").await;
+    assert_eq!(total(&html), 0);
+    // The live stream starts after the given id and sends only this business's rows.
+    let resp = c
+        .get(format!("{}/dashboard/live?after=0", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers()[CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    let mut resp = resp;
+    let mut seen = String::new();
+    while seen.matches("event: transaction").count() < 4 {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), resp.chunk())
+            .await
+            .expect("events in time")
+            .unwrap()
+            .expect("more events");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(!seen.contains("CUA DOANH NGHIEP KHAC"));
+    assert!(seen.contains(&format!("id: {}", shop.ids[0])));
+}
+
+async fn signed_out_goes_to_login(backend: Backend) {
+    let Some(shop) = shop(backend).await else {
+        return;
+    };
+    let srv = &shop.srv;
+    let c = client();
+    for path in [
+        "/dashboard",
+        "/dashboard/transactions?q=a&page=2",
+        "/dashboard/transactions.csv",
+        "/dashboard/transactions/1",
+        "/dashboard/live",
+    ] {
+        let resp = c.get(format!("{}{path}", srv.base)).send().await.unwrap();
+        assert_eq!(resp.status(), 303, "{path}");
+        let next: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
+        assert_eq!(
+            resp.headers()[LOCATION].to_str().unwrap(),
+            format!("/login?next={next}"),
+            "{path}"
+        );
+    }
+    // The script has no secrets; the pages say which scripts may run.
+    let resp = c
+        .get(format!("{}/dashboard/dashboard.js", srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers()[CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    sign_in(&c, srv).await;
+    let resp = c
+        .get(format!("{}/dashboard", srv.base))
+        .send()
+        .await
+        .unwrap();
+    let csp = resp.headers()[CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"));
+    let html = resp.text().await.unwrap();
+    assert!(html.contains(r#"<script src="/dashboard/dashboard.js" defer></script>"#));
+    assert!(!html.contains("<script>"), "no inline script");
+    // The account page links here.
+    let (_, account) = get(&c, srv, "/account").await;
+    assert!(account.contains(r#"href="/dashboard?lang=vi""#));
+}

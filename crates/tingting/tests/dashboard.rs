@@ -26,6 +26,7 @@ both_backends!(
     export_streams_every_row,
     other_businesses_stay_hidden,
     signed_out_goes_to_login,
+    keys_and_apps,
 );
 
 const EMAIL: &str = "owner@hoasen.vn";
@@ -725,4 +726,147 @@ async fn signed_out_goes_to_login(backend: Backend) {
     // The account page links here.
     let (_, account) = get(&c, srv, "/account").await;
     assert!(account.contains(r#"href="/dashboard?lang=vi""#));
+}
+
+/// The keys page: a key created with a label and scopes is shown once and works within its
+/// scopes; revoking it ends it; an authorized partner app is listed and its access taken
+/// away; forms without the session's CSRF token are refused; another business's key cannot
+/// be revoked from here.
+async fn keys_and_apps(backend: Backend) {
+    let Some(shop) = shop(backend).await else {
+        return;
+    };
+    let srv = &shop.srv;
+    let c = client();
+    sign_in(&c, srv).await;
+    let (status, html) = get(&c, srv, "/dashboard/keys?lang=en").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("No app has been authorized."), "{html}");
+    let csrf = {
+        let at = html.find(r#"name="csrf" value=""#).expect("a csrf field") + 19;
+        html[at..].split('"').next().unwrap().to_string()
+    };
+    let post = |path: &str, form: Vec<(&str, &str)>| {
+        c.post(format!("{}{path}", srv.base)).form(&form).send()
+    };
+    // Without the token: refused, nothing created.
+    let refused = post("/dashboard/keys", vec![("label", "pos")])
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    let made = post(
+        "/dashboard/keys?lang=en",
+        vec![("csrf", &csrf), ("label", "pos"), ("scope", "transaction")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(made.status(), 200);
+    let html = made.text().await.unwrap();
+    let at = html.find(r#"id="new-key-value""#).expect("the new key");
+    let key = html[at..]
+        .split('>')
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(key.starts_with("tt_"), "{key}");
+    let api = |path: &'static str, key: String| {
+        reqwest::Client::new()
+            .get(format!("{}{path}", srv.base))
+            .header("Authorization", format!("Apikey {key}"))
+            .send()
+    };
+    assert_eq!(
+        api("/v2/accounts", key.clone()).await.unwrap().status(),
+        200
+    );
+    assert_eq!(
+        api("/v2/webhooks", key.clone()).await.unwrap().status(),
+        403
+    );
+    // Listed (not the key itself), then revoked.
+    let (_, html) = get(&c, srv, "/dashboard/keys").await;
+    assert!(html.contains(">pos<") && !html.contains(&key), "{html}");
+    let keys = srv
+        .store
+        .list_api_keys(shop.t.user.business_id, shop.t.user.id)
+        .await
+        .unwrap();
+    let id = keys.iter().find(|k| k.label == "pos").unwrap().id;
+    let revoked = post(
+        &format!("/dashboard/keys/{id}/revoke"),
+        vec![("csrf", &csrf)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(revoked.status(), 303);
+    assert_eq!(api("/v2/accounts", key).await.unwrap().status(), 401);
+    // Another business's key is out of reach.
+    let theirs = srv.tenant("third@example.vn", "Công ty Ba").await;
+    let their_id = srv
+        .store
+        .list_api_keys(theirs.user.business_id, theirs.user.id)
+        .await
+        .unwrap()[0]
+        .id;
+    post(
+        &format!("/dashboard/keys/{their_id}/revoke"),
+        vec![("csrf", &csrf)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        api("/v2/accounts", theirs.key.clone())
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+
+    // A partner app holding a token (client credentials of the business's own client).
+    let out = common::cli(
+        &srv.db.url,
+        &[
+            "oauth",
+            "client",
+            "create",
+            "--name",
+            "Kế toán",
+            "--email",
+            EMAIL,
+        ],
+    );
+    let client: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let client_id = client["clientId"].as_str().unwrap().to_string();
+    let tokens: Value = reqwest::Client::new()
+        .post(format!("{}/auth/token", srv.base))
+        .basic_auth(&client_id, client["clientSecret"].as_str())
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bearer = tokens["access_token"].as_str().unwrap().to_string();
+    let (_, html) = get(&c, srv, "/dashboard/keys").await;
+    assert!(html.contains("Kế toán"), "{html}");
+    let gone = post(
+        &format!("/dashboard/apps/{client_id}/revoke"),
+        vec![("csrf", &csrf)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(gone.status(), 303);
+    let call = reqwest::Client::new()
+        .get(format!("{}/v2/accounts", srv.base))
+        .bearer_auth(&bearer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(call.status(), 401);
+    let (_, html) = get(&c, srv, "/dashboard/keys").await;
+    assert!(!html.contains("Kế toán"), "{html}");
 }

@@ -171,6 +171,18 @@ pub fn router(state: AppState) -> Router {
             get(routes::dashboard::transactions::detail),
         )
         .route("/dashboard/live", get(routes::dashboard::live::live))
+        .route(
+            "/dashboard/keys",
+            get(routes::dashboard::keys::page).post(routes::dashboard::keys::create),
+        )
+        .route(
+            "/dashboard/keys/{id}/revoke",
+            post(routes::dashboard::keys::revoke_key),
+        )
+        .route(
+            "/dashboard/apps/{client_id}/revoke",
+            post(routes::dashboard::keys::revoke_app),
+        )
         .route("/dashboard/dashboard.js", get(routes::dashboard::script))
         .route(
             "/setup/{token}",

@@ -39,6 +39,10 @@ pub fn templates() -> &'static minijinja::Environment<'static> {
                 include_str!("../../templates/dashboard/transaction.html"),
             ),
             (
+                "dashboard/keys.html",
+                include_str!("../../templates/dashboard/keys.html"),
+            ),
+            (
                 "dashboard/message.html",
                 include_str!("../../templates/dashboard/message.html"),
             ),

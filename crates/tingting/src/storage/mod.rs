@@ -314,6 +314,14 @@ pub trait Store: OAuthStore + Send + Sync + 'static {
     /// Revokes a key by id (operator-level). Returns false when no active key has that id.
     async fn revoke_api_key(&self, key_id: i64) -> StoreResult<bool>;
 
+    /// Revokes one of the business's API keys (the dashboard); false when it has no such
+    /// active key.
+    async fn revoke_business_api_key(
+        &self,
+        business_id: BusinessId,
+        key_id: i64,
+    ) -> StoreResult<bool>;
+
     /// Resolves a presented key's digest to the business and user it acts for
     /// (credential lookup: the business is not known before it).
     async fn authenticate_api_key(&self, digest: &str) -> StoreResult<Option<Principal>>;

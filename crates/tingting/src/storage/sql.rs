@@ -1107,6 +1107,17 @@ macro_rules! impl_store {
                 Ok(rows.into_iter().map(Into::into).collect())
             }
 
+            async fn revoke_business_api_key(&self, business_id: BusinessId, key_id: i64) -> StoreResult<bool> {
+                let query = sqlx::query(
+                    "UPDATE api_keys SET revoked_at = $1 WHERE business_id = $2 AND id = $3 \
+                     AND revoked_at IS NULL",
+                )
+                .bind(now_ms())
+                .bind(business_id)
+                .bind(key_id);
+                Ok(self.write_one(query).await? > 0)
+            }
+
             async fn revoke_api_key(&self, key_id: i64) -> StoreResult<bool> {
                 let query = sqlx::query(
                     "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",

@@ -16,6 +16,7 @@
 
 pub mod chart;
 pub mod export;
+pub mod keys;
 pub mod live;
 pub mod overview;
 pub mod transactions;
@@ -76,7 +77,7 @@ pub struct View<'a> {
     pub lang: &'static str,
     /// The request's URI (for the language switch).
     pub uri: &'a Uri,
-    /// The navigation entry to mark: `overview` or `transactions`.
+    /// The navigation entry to mark: `overview`, `transactions` or `keys`.
     pub active: &'static str,
 }
 

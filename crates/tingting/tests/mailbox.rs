@@ -236,8 +236,13 @@ async fn alert_mail_becomes_transactions_across_restarts(backend: Backend) {
     let srv = srv.with_base(&child.base);
     sync(&srv, &t).await;
     let f = feed(&srv, &t, account.id).await;
-    assert_eq!(
-        f["lastLog"], "1 message(s) fetched from INBOX: 1 transaction(s), 0 ignored, 0 unread",
+    // The poll that read it may have been followed by one that found nothing (a second claim
+    // racing the sync); either way the old mails were not read again: the unreadable one is
+    // still kept once.
+    let log = f["lastLog"].as_str().unwrap_or_default();
+    assert!(
+        log == "1 message(s) fetched from INBOX: 1 transaction(s), 0 ignored, 0 unread"
+            || log == "0 message(s) fetched from INBOX: 0 transaction(s), 0 ignored, 0 unread",
         "{f}"
     );
     assert_eq!(stored(&srv, &t).await.len(), 3);

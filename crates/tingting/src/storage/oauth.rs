@@ -35,10 +35,15 @@ pub(super) fn client(row: ClientRow) -> Client {
         name,
         secret_hash,
         redirect_uris: serde_json::from_str(&uris).unwrap_or_default(),
-        scopes: crate::domain::Scopes::parse(&scopes).unwrap_or_default(),
+        scopes: stored_scopes(&scopes),
         business_id,
         created_at,
     }
+}
+
+/// Scopes as stored (written by this program; anything unreadable grants nothing).
+pub(super) fn stored_scopes(text: &str) -> crate::domain::Scopes {
+    crate::domain::Scopes::parse(text).unwrap_or_default()
 }
 
 /// A token's or code's grantee columns: business, user, scopes.
@@ -50,7 +55,7 @@ pub(super) fn grantee(
     crate::domain::oauth::Grantee {
         business_id,
         user_id,
-        scopes: crate::domain::Scopes::parse(scopes).unwrap_or_default(),
+        scopes: stored_scopes(scopes),
     }
 }
 
@@ -401,7 +406,7 @@ macro_rules! impl_oauth_store {
                 Ok(row.map(|(business_id, user_id, scopes)| Principal {
                     business_id,
                     user_id,
-                    scopes: oauth::grantee(business_id, user_id, &scopes).scopes,
+                    scopes: oauth::stored_scopes(&scopes),
                 }))
             }
 
@@ -446,7 +451,7 @@ macro_rules! impl_oauth_store {
                 .map_err(StoreError::from_sqlx)?;
                 let mut found: Vec<$crate::domain::oauth::Authorization> = Vec::new();
                 for (client, scopes, issued) in live {
-                    let scopes = oauth::grantee(business_id, 0, &scopes).scopes;
+                    let scopes = oauth::stored_scopes(&scopes);
                     if let Some(a) = found.iter_mut().find(|a| a.client.id == client) {
                         a.scopes = a.scopes.union(scopes);
                         continue;

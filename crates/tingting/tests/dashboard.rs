@@ -9,12 +9,15 @@
 #[path = "support/browser.rs"]
 mod browser;
 mod common;
+#[path = "support/dashboard.rs"]
+mod dashboard;
 
 use std::time::{Duration, Instant};
 
 use browser::{artifacts_dir, Browser};
 use chrono::{SecondsFormat, Utc};
 use common::{cli_with_stdin, eventually, vn_today, Backend, Tenant, TestServer};
+use dashboard::{arrive, client, csrf_of, decoded, get, owner, sign_in, EMAIL, PASSWORD};
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, LOCATION};
 use serde_json::{json, Value};
 use tingting::domain::BankAccount;
@@ -29,8 +32,6 @@ both_backends!(
     keys_and_apps,
 );
 
-const EMAIL: &str = "owner@hoasen.vn";
-const PASSWORD: &str = "hoa sen nở rộ 2026";
 /// A forwarded Vietcombank SMS for account 0123456789012 (as in tests/notify.rs), booked now.
 fn vcb_sms() -> String {
     let now = (Utc::now() + chrono::Duration::hours(7) - chrono::Duration::seconds(1))
@@ -66,18 +67,7 @@ fn id_at(answer: &Value, i: usize) -> i64 {
 }
 
 async fn shop(backend: Backend) -> Option<Shop> {
-    let srv = TestServer::start(backend).await?;
-    let t = srv.tenant(EMAIL, "Cửa hàng Hoa Sen").await;
-    let set = cli_with_stdin(
-        &srv.db.url,
-        &["user", "set-password", "--email", EMAIL],
-        &format!("{PASSWORD}\n"),
-    );
-    assert!(
-        set.status.success(),
-        "{}",
-        String::from_utf8_lossy(&set.stderr)
-    );
+    let (srv, t) = owner(backend).await?;
     let acb = srv.account(&t, "ACB", "12345678").await;
     let vcb = srv.account(&t, "VCB", "0123456789012").await;
     let notify_path = srv.notify_feed(&t, vcb.id).await;
@@ -123,74 +113,6 @@ async fn shop(backend: Backend) -> Option<Shop> {
         acb,
         notify_path,
     })
-}
-
-/// A browser for plain HTTP: keeps cookies, does not follow redirects.
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-/// Signs `client` in through the login form.
-async fn sign_in(client: &reqwest::Client, srv: &TestServer) {
-    let html = client
-        .get(format!("{}/login", srv.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let at = html.find(r#"name="csrf" value=""#).expect("a csrf field") + 19;
-    let csrf = html[at..].split('"').next().unwrap();
-    let resp = client
-        .post(format!("{}/login", srv.base))
-        .form(&[
-            ("email", EMAIL),
-            ("password", PASSWORD),
-            ("csrf", csrf),
-            ("next", "/dashboard"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
-    assert_eq!(resp.headers()[LOCATION], "/dashboard");
-}
-
-/// GET a page of the signed-in client: status and body.
-async fn get(client: &reqwest::Client, srv: &TestServer, path: &str) -> (u16, String) {
-    let resp = client
-        .get(format!("{}{path}", srv.base))
-        .send()
-        .await
-        .unwrap();
-    (resp.status().as_u16(), resp.text().await.unwrap())
-}
-
-/// Waits, for at most 20 seconds, until the browser's URL ends with or contains `part` (a
-/// click that navigates can come back before the new page is there).
-async fn arrive(browser: &Browser, part: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let url = browser.url().await;
-        if url.ends_with(part) || url.contains(part) {
-            return;
-        }
-        if Instant::now() > deadline {
-            let text = browser.text("body").await.unwrap_or_default();
-            panic!("still on {url} after 20 s, not {part:?}: {text}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// HTML with the escapes minijinja writes in attribute values and text (`/`, `&`) undone.
-fn decoded(html: &str) -> String {
-    html.replace("&#x2f;", "/").replace("&amp;", "&")
 }
 
 /// The number the list page shows as its total.
@@ -742,10 +664,7 @@ async fn keys_and_apps(backend: Backend) {
     let (status, html) = get(&c, srv, "/dashboard/keys?lang=en").await;
     assert_eq!(status, 200);
     assert!(html.contains("No app has been authorized."), "{html}");
-    let csrf = {
-        let at = html.find(r#"name="csrf" value=""#).expect("a csrf field") + 19;
-        html[at..].split('"').next().unwrap().to_string()
-    };
+    let csrf = csrf_of(&html);
     let post = |path: &str, form: Vec<(&str, &str)>| {
         c.post(format!("{}{path}", srv.base)).form(&form).send()
     };

@@ -157,33 +157,6 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/logout", post(routes::login::logout))
         .route("/account", get(routes::login::account))
-        .route("/dashboard", get(routes::dashboard::overview::overview))
-        .route(
-            "/dashboard/transactions",
-            get(routes::dashboard::transactions::list),
-        )
-        .route(
-            "/dashboard/transactions.csv",
-            get(routes::dashboard::export::export),
-        )
-        .route(
-            "/dashboard/transactions/{id}",
-            get(routes::dashboard::transactions::detail),
-        )
-        .route("/dashboard/live", get(routes::dashboard::live::live))
-        .route(
-            "/dashboard/keys",
-            get(routes::dashboard::keys::page).post(routes::dashboard::keys::create),
-        )
-        .route(
-            "/dashboard/keys/{id}/revoke",
-            post(routes::dashboard::keys::revoke_key),
-        )
-        .route(
-            "/dashboard/apps/{client_id}/revoke",
-            post(routes::dashboard::keys::revoke_app),
-        )
-        .route("/dashboard/dashboard.js", get(routes::dashboard::script))
         .route(
             "/setup/{token}",
             get(routes::login::setup_page).post(routes::login::setup_submit),
@@ -199,6 +172,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(routes::health::healthz))
         .route("/metrics", get(routes::health::metrics))
         .route("/openapi.json", get(openapi::serve))
+        .merge(routes::dashboard::routes())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     let app = open

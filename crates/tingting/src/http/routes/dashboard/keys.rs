@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use serde::Serialize;
 
-use super::{language, View};
+use super::{language, Form, View};
 use crate::domain::time::{now_ms, render_vn};
 use crate::domain::{Scope, Scopes, User};
 use crate::http::session::{self, SessionUser};
@@ -57,19 +57,6 @@ pub async fn page(
     render(&state, &user, &uri, lang, StatusCode::OK, None, None).await
 }
 
-/// The form fields of a request body (repeated `scope` fields kept in order).
-fn fields(body: &Bytes) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(body).into_owned().collect()
-}
-
-/// The first value of field `name` ("" when missing).
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
-
 /// `POST /dashboard/keys`: creates a key with a label and the scopes ticked (every scope when
 /// none is), and shows it once.
 pub async fn create(
@@ -80,20 +67,12 @@ pub async fn create(
     body: Bytes,
 ) -> Response {
     let lang = language(&uri, &headers);
-    let fields = fields(&body);
-    if !user.check_csrf(field(&fields, "csrf")) {
+    let form = Form::parse(&body);
+    if !user.check_csrf(form.get("csrf")) {
         return page::forbidden(lang);
     }
-    let label: String = field(&fields, "label")
-        .trim()
-        .chars()
-        .take(MAX_LABEL)
-        .collect();
-    let ticked: Vec<&str> = fields
-        .iter()
-        .filter(|(k, _)| k == "scope")
-        .map(|(_, v)| v.as_str())
-        .collect();
+    let label: String = form.get("label").trim().chars().take(MAX_LABEL).collect();
+    let ticked = form.all("scope");
     let scopes = match Scopes::parse(&ticked.join(" ")) {
         Ok(s) if s.is_empty() => None,
         Ok(s) => Some(s),
@@ -134,7 +113,7 @@ pub async fn revoke_key(
     body: Bytes,
 ) -> Response {
     let lang = language(&uri, &headers);
-    if !user.check_csrf(field(&fields(&body), "csrf")) {
+    if !user.check_csrf(Form::parse(&body).get("csrf")) {
         return page::forbidden(lang);
     }
     let Ok(id) = id.parse::<i64>() else {
@@ -160,7 +139,7 @@ pub async fn revoke_app(
     body: Bytes,
 ) -> Response {
     let lang = language(&uri, &headers);
-    if !user.check_csrf(field(&fields(&body), "csrf")) {
+    if !user.check_csrf(Form::parse(&body).get("csrf")) {
         return page::forbidden(lang);
     }
     let revoked = match state.store.find_client(&client_id).await {

@@ -26,6 +26,8 @@ use std::sync::OnceLock;
 
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use serde::Serialize;
 
 use crate::domain::time::render_vn;
@@ -33,6 +35,20 @@ use crate::domain::{BankAccount, BankDirectory, Transaction};
 use crate::http::page::{self, money};
 use crate::http::session::SessionUser;
 use crate::http::AppState;
+
+/// The dashboard's routes (each handler checks the session itself).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/dashboard", get(overview::overview))
+        .route("/dashboard/transactions", get(transactions::list))
+        .route("/dashboard/transactions.csv", get(export::export))
+        .route("/dashboard/transactions/{id}", get(transactions::detail))
+        .route("/dashboard/live", get(live::live))
+        .route("/dashboard/keys", get(keys::page).post(keys::create))
+        .route("/dashboard/keys/{id}/revoke", post(keys::revoke_key))
+        .route("/dashboard/apps/{client_id}/revoke", post(keys::revoke_app))
+        .route("/dashboard/dashboard.js", get(script))
+}
 
 /// The Content-Security-Policy of dashboard pages: this site's own script and event stream,
 /// inline styles, nothing from anywhere else.
@@ -55,15 +71,19 @@ pub fn text(lang: &str, key: &str) -> &'static str {
     texts(lang)[key].as_str().unwrap_or("")
 }
 
-/// `GET /dashboard/dashboard.js`: the script of the overview's live list (no secrets: served
-/// to anyone).
+/// `GET /dashboard/dashboard.js`: the script of the overview's live list.
 pub async fn script() -> Response {
+    javascript(include_str!("../../../../templates/dashboard/dashboard.js"))
+}
+
+/// A script shipped in the binary, as served to anyone (scripts hold no secrets).
+pub fn javascript(source: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        include_str!("../../../../templates/dashboard/dashboard.js"),
+        source,
     )
         .into_response()
 }
@@ -77,7 +97,8 @@ pub struct View<'a> {
     pub lang: &'static str,
     /// The request's URI (for the language switch).
     pub uri: &'a Uri,
-    /// The navigation entry to mark: `overview`, `transactions` or `keys`.
+    /// The navigation entry to mark: `overview`, `transactions`, `accounts`, `payments`,
+    /// `webhooks` or `keys`.
     pub active: &'static str,
 }
 
@@ -126,6 +147,34 @@ pub fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
     url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
+}
+
+/// A submitted form (`application/x-www-form-urlencoded`): its fields in order, repeated
+/// names kept.
+pub struct Form(Vec<(String, String)>);
+
+impl Form {
+    /// The fields of a request body (undecodable bytes replaced; never an error).
+    pub fn parse(body: &[u8]) -> Self {
+        Self(url::form_urlencoded::parse(body).into_owned().collect())
+    }
+
+    /// The first value of field `name` ("" when missing).
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value of field `name`, in order (ticked checkboxes).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
 }
 
 /// This page in the other language: the same path and query with `lang=other`.

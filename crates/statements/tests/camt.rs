@@ -629,6 +629,38 @@ fn truncated_file() {
 }
 
 #[test]
+fn damaged_closing_balance_in_a_truncated_statement() {
+    // Found by `damaged_statements_never_panic`: byte 999 is the `C` of the
+    // CLBD balance's `Ccy` attribute; the cut falls right after the last `</Ntry>`.
+    let mut bytes = VCB_053_V02.as_bytes().to_vec();
+    assert_eq!(&bytes[995..1002], b"Amt Ccy");
+    bytes[999] = 0;
+    bytes.truncate(4494);
+    assert!(bytes.ends_with(b"</Ntry>"));
+    let rows: Vec<_> = CamtReader::new(&bytes[..]).collect();
+    // Six rows, all deserved: the unreadable closing balance, the four entries
+    // exactly as in the intact file (the damage is outside them), the truncation.
+    assert_eq!(rows.len(), 6);
+    let error = failure(&rows[0]);
+    assert_eq!(error.line, line_of(VCB_053_V02, "<Bal>", 1));
+    assert_eq!(
+        error.message,
+        "closing booked balance (CLBD) amount (Amt) has no currency (Ccy attribute)"
+    );
+    let intact = entries(VCB_053_V02);
+    assert_eq!(intact.len(), 4);
+    for (row, entry) in rows[1..5].iter().zip(&intact) {
+        assert_eq!(ok(row), entry);
+    }
+    let error = failure(&rows[5]);
+    assert_eq!(error.line, line_of(VCB_053_V02, "</Ntry>", 3));
+    assert_eq!(
+        error.message,
+        "the file ends before </Stmt>: the XML is truncated"
+    );
+}
+
+#[test]
 fn documents_that_are_not_camt() {
     let reader = CamtReader::new(PAIN_001.as_bytes());
     assert_eq!(reader.kind(), None);
@@ -1171,8 +1203,28 @@ proptest! {
         }
         bytes.truncate(cut.min(bytes.len()));
         let rows: Vec<_> = CamtReader::new(&bytes[..]).collect();
-        // At most the four entries plus one final error.
-        prop_assert!(rows.len() <= 5);
+        // Each row has its own source (see "Errors" in the camt module docs): an entry
+        // (`Ntry`, a row or an error), a balance (`Bal`, an error when it cannot be read),
+        // the statement's account (an error when it cannot be read), the closing-balance
+        // check at the end of the statement, and one final error for XML that is broken or
+        // cut short. So not just the entries plus one error: a damaged CLBD balance in a
+        // truncated file gives six rows (`damaged_closing_balance_in_a_truncated_statement`).
+        let text = String::from_utf8_lossy(&bytes);
+        let sources = text.matches("<Ntry>").count() + text.matches("<Bal>").count() + 3;
+        prop_assert!(rows.len() <= sources, "{} rows: {:?}", rows.len(), rows);
+        // Nothing gives two rows: in this sample every entry, balance and the account
+        // start on lines of their own, so all rows but the final one have distinct lines.
+        let mut lines: Vec<u64> = rows[..rows.len().saturating_sub(1)]
+            .iter()
+            .map(|row| match row {
+                Ok(entry) => entry.line,
+                Err(error) => error.line,
+            })
+            .collect();
+        let before = lines.len();
+        lines.sort_unstable();
+        lines.dedup();
+        prop_assert_eq!(lines.len(), before, "two rows on one line: {:?}", rows);
         for row in rows {
             match row {
                 Ok(entry) => {

@@ -297,6 +297,59 @@ async fn dashboard_in_the_browser(backend: Backend) {
     browser
         .screenshot(&shots.join("transactions-out.png"))
         .await;
+    // The export link of this selection, fetched by the page with its session: the CSV of
+    // the one outgoing transfer.
+    let csv = browser
+        .eval(
+            "return fetch(document.getElementById('export').href).then(r => r.text());",
+            vec![],
+        )
+        .await;
+    let csv = csv.as_str().expect("the CSV text");
+    // (`text()` drops the byte-order mark; the HTTP tests check it.)
+    assert!(csv.starts_with("Mã giao dịch,"), "{csv}");
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(csv.contains(",-300000,Tra tien hang NCC_A"), "{csv}");
+
+    // API keys: create one (shown once), use it, revoke it with a click.
+    browser.click("#nav-keys").await;
+    arrive(browser, "/dashboard/keys").await;
+    browser.fill("#label", "máy POS").await;
+    browser.click("#create-key").await;
+    let key = eventually(Duration::from_secs(10), async || {
+        browser.text("#new-key-value").await
+    })
+    .await;
+    assert!(key.starts_with("tt_"), "{key}");
+    browser.screenshot(&shots.join("keys-created.png")).await;
+    let accounts = || {
+        reqwest::Client::new()
+            .get(format!("{}/v2/accounts", srv.base))
+            .header("Authorization", format!("Apikey {key}"))
+            .send()
+    };
+    assert_eq!(accounts().await.unwrap().status(), 200);
+    browser.goto(&format!("{}/dashboard/keys", srv.base)).await;
+    assert!(
+        !browser.text("body").await.unwrap().contains(&key),
+        "shown once"
+    );
+    let row = browser
+        .eval(
+            "return [...document.querySelectorAll('#keys tr[id]')] \
+             .find(r => r.textContent.includes('máy POS')).id;",
+            vec![],
+        )
+        .await;
+    let row = row.as_str().expect("the key's row");
+    browser.click(&format!("#{row} button")).await;
+    eventually(Duration::from_secs(10), async || {
+        let text = browser.text(&format!("#{row}")).await?;
+        text.contains("Đã thu hồi").then_some(())
+    })
+    .await;
+    assert_eq!(accounts().await.unwrap().status(), 401);
+    browser.screenshot(&shots.join("keys.png")).await;
 
     // Another business's transaction does not exist here.
     browser

@@ -12,7 +12,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine;
-use common::{cli, cli_with_stdin, Backend, TestServer};
+use common::{cli, set_password, Backend, TestServer};
 use serde_json::Value;
 use sha2::Digest;
 
@@ -118,16 +118,7 @@ async fn setup(
 ) -> Option<(TestServer, String, Value)> {
     let srv = TestServer::start(backend).await?;
     srv.tenant(EMAIL, "Cửa hàng Hoa Sen").await;
-    let out = cli_with_stdin(
-        &srv.db.url,
-        &["user", "set-password", "--email", EMAIL],
-        &format!("{PASSWORD}\n"),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    set_password(&srv.db.url, EMAIL, PASSWORD);
     let mut args = vec![
         "oauth",
         "client",

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use browser::{artifacts_dir, Browser};
 use chrono::{SecondsFormat, Utc};
-use common::{cli_with_stdin, eventually, vn_today, Backend, Tenant, TestServer};
+use common::{eventually, vn_today, Backend, Tenant, TestServer};
 use dashboard::{arrive, client, csrf_of, decoded, get, owner, sign_in, EMAIL, PASSWORD};
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE, LOCATION};
 use serde_json::{json, Value};
@@ -537,16 +537,9 @@ async fn csv_exports_the_filtered_set(backend: Backend) {
 }
 
 async fn export_streams_every_row(backend: Backend) {
-    let Some(srv) = TestServer::start(backend).await else {
+    let Some((srv, t)) = owner(backend).await else {
         return;
     };
-    let t = srv.tenant(EMAIL, "Cửa hàng Hoa Sen").await;
-    let set = cli_with_stdin(
-        &srv.db.url,
-        &["user", "set-password", "--email", EMAIL],
-        &format!("{PASSWORD}\n"),
-    );
-    assert!(set.status.success());
     srv.account(&t, "ACB", "12345678").await;
     // More rows than one chunk, many booked in the same second (paging must not skip or
     // repeat ties).

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{cli_with_stdin, Backend, ServeProcess, TestDb, TestServer};
+use common::{cli_with_stdin, set_password, Backend, ServeProcess, TestDb, TestServer};
 use reqwest::header::{HeaderMap, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use reqwest::Response;
 use tingting::domain::Email;
@@ -39,20 +39,6 @@ fn bare() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
-}
-
-/// Sets a user's password with `tingting user set-password` (standard input).
-fn set_password(db: &str, email: &str, password: &str) {
-    let out = cli_with_stdin(
-        db,
-        &["user", "set-password", "--email", email],
-        &format!("{password}\n"),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// A server with a user who has a password.

@@ -531,6 +531,20 @@ pub fn cli_with_stdin(database: &str, args: &[&str], input: &str) -> Output {
     child.wait_with_output().expect("wait for tingting")
 }
 
+/// Sets a user's password with `tingting user set-password` (standard input).
+pub fn set_password(db: &str, email: &str, password: &str) {
+    let out = cli_with_stdin(
+        db,
+        &["user", "set-password", "--email", email],
+        &format!("{password}\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Polls `check` until it returns Some or the deadline passes.
 pub async fn eventually<T>(deadline: Duration, mut check: impl AsyncFnMut() -> Option<T>) -> T {
     let start = Instant::now();

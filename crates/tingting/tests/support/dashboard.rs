@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::LOCATION;
 
 use crate::browser::Browser;
-use crate::common::{cli_with_stdin, Backend, Tenant, TestServer};
+use crate::common::{set_password, Backend, Tenant, TestServer};
 
 pub const EMAIL: &str = "owner@hoasen.vn";
 pub const PASSWORD: &str = "hoa sen nở rộ 2026";
@@ -17,16 +17,7 @@ pub const PASSWORD: &str = "hoa sen nở rộ 2026";
 pub async fn owner(backend: Backend) -> Option<(TestServer, Tenant)> {
     let srv = TestServer::start(backend).await?;
     let t = srv.tenant(EMAIL, "Cửa hàng Hoa Sen").await;
-    let set = cli_with_stdin(
-        &srv.db.url,
-        &["user", "set-password", "--email", EMAIL],
-        &format!("{PASSWORD}\n"),
-    );
-    assert!(
-        set.status.success(),
-        "{}",
-        String::from_utf8_lossy(&set.stderr)
-    );
+    set_password(&srv.db.url, EMAIL, PASSWORD);
     Some((srv, t))
 }
 

@@ -195,7 +195,7 @@ pub fn parse_amount(text: &str) -> Option<i64> {
 /// The text key (of `pay_errors`) of a field the shared checks refuse.
 fn field_error(field: &str) -> &'static str {
     match field {
-        "amount" | "tolerance" => "amount",
+        "amount" => "amount",
         "orderCode" => "code",
         "description" => "description",
         "expiresInSeconds" => "expires",

@@ -101,6 +101,23 @@ async fn payment_turns_paid_in_the_browser(backend: Backend) {
         browser.text("#no-results").await.as_deref(),
         Some("Không có yêu cầu thanh toán nào.")
     );
+    // An amount that is not one: the form comes back with the reason and what was typed.
+    browser.fill("#amount", "12,5k").await;
+    browser.click("#create-payment").await;
+    browser
+        .wait_for_text(
+            "[data-error=amount]",
+            "Số tiền phải là số nguyên VND từ 1 đến 9.999.999.999.999, ví dụ 150000.",
+        )
+        .await;
+    assert_eq!(
+        browser
+            .eval("return document.querySelector('#amount').value;", vec![])
+            .await,
+        json!("12,5k")
+    );
+    browser.screenshot(&shots.join("payments-error.png")).await;
+    assert_eq!(count(&srv, &t).await, 0);
     // The form: the VCB account (not the first offered), an amount as people type it, no
     // order code (generated), a description.
     browser

@@ -8,6 +8,13 @@
   if (!badge || !badge.dataset.events || !window.EventSource) {
     return;
   }
+  var open = function (status) {
+    return status === "pending" || status === "underpaid";
+  };
+  if (!open(badge.getAttribute("data-status"))) {
+    // Paid, expired or cancelled: nothing will change.
+    return;
+  }
   var source = new EventSource(badge.dataset.events);
   source.addEventListener("status", function (e) {
     var s;
@@ -25,7 +32,7 @@
     if (paid && s.paidAmountText) {
       paid.textContent = s.paidAmountText;
     }
-    if (s.status !== "pending" && s.status !== "underpaid") {
+    if (!open(s.status)) {
       var cancel = document.getElementById("cancel-form");
       if (cancel) {
         cancel.hidden = true;

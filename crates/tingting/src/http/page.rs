@@ -46,6 +46,22 @@ pub fn templates() -> &'static minijinja::Environment<'static> {
                 "dashboard/message.html",
                 include_str!("../../templates/dashboard/message.html"),
             ),
+            (
+                "dashboard/payments.html",
+                include_str!("../../templates/dashboard/payments.html"),
+            ),
+            (
+                "dashboard/payment.html",
+                include_str!("../../templates/dashboard/payment.html"),
+            ),
+            (
+                "dashboard/payment_missing.html",
+                include_str!("../../templates/dashboard/payment_missing.html"),
+            ),
+            (
+                "dashboard/payments_style.html",
+                include_str!("../../templates/dashboard/payments_style.html"),
+            ),
         ] {
             env.add_template(name, source)
                 .expect("the dashboard templates parse");

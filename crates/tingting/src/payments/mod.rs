@@ -5,3 +5,4 @@ pub mod events;
 pub mod expiry;
 pub mod matching;
 pub mod qr;
+pub mod requests;

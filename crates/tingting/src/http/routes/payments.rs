@@ -10,10 +10,7 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::accounts::find;
-use crate::domain::payment::{
-    new_public_id, NewPaymentRequest, PaymentRequest, StatusFilter, DEFAULT_EXPIRY_S,
-    MAX_DESCRIPTION, MAX_EXPIRY_S, MAX_METADATA, MAX_RETURN_URL, MIN_EXPIRY_S,
-};
+use crate::domain::payment::{PaymentRequest, StatusFilter};
 use crate::domain::time::{day_start_ms, now_ms, render_vn, vn_today, DAY_MS};
 use crate::domain::BankAccount;
 use crate::http::error::{success, ApiError, Envelope};
@@ -22,47 +19,12 @@ use crate::http::params::ListParams;
 use crate::http::views::Page;
 use crate::http::AppState;
 use crate::payments::qr;
-use crate::storage::{PaymentQuery, StoreError};
+pub use crate::payments::requests::CreatePayment;
+use crate::payments::requests::{self, CancelError, CreateError, Defaults};
+use crate::storage::PaymentQuery;
 
 /// Longest `Idempotency-Key` accepted.
 const MAX_IDEMPOTENCY_KEY: usize = 255;
-/// Tries at a free generated order code.
-const CODE_TRIES: usize = 5;
-/// The largest amount a VietQR code carries (13 digits).
-const MAX_AMOUNT: i64 = 9_999_999_999_999;
-
-/// A payment request to create.
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CreatePayment {
-    /// The account (id) the customer transfers to.
-    pub account_id: i64,
-    /// Expected amount, whole VND.
-    pub amount: i64,
-    /// The order code the transfer's content must carry (letters and digits; spaces, `-`,
-    /// `_`, `.` are dropped; upper-cased), unique in the business. Generated when absent:
-    /// the server's prefix (`DH` unless `--order-prefix` says) and eight characters without
-    /// look-alikes, e.g. `DH7KQ3M9XA`.
-    #[serde(default)]
-    pub order_code: Option<String>,
-    /// How far below `amount` a payment still pays it (VND); the server's
-    /// `--payment-tolerance` (0 unless set) when absent.
-    #[serde(default)]
-    pub tolerance: Option<i64>,
-    /// The shop's description.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Seconds until it stops accepting payment (60 to 30 days; default 30 minutes).
-    #[serde(default)]
-    pub expires_in_seconds: Option<i64>,
-    /// Where the checkout page sends the customer afterwards (http or https).
-    #[serde(default)]
-    pub return_url: Option<String>,
-    /// The shop's own data, a JSON object of at most 4 KiB, handed back as is.
-    #[serde(default)]
-    #[schema(value_type = Option<Object>)]
-    pub metadata: Option<serde_json::Value>,
-}
 
 /// A payment request as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -194,54 +156,6 @@ async fn view(state: &AppState, r: &PaymentRequest) -> Result<PaymentView, ApiEr
     view_of(state, &find(state, r.business_id, r.account_id).await?, r)
 }
 
-/// Checks a creation request; the stored form without its code.
-fn check(req: &CreatePayment) -> Result<(i64, String, String, String), ApiError> {
-    if !(1..=MAX_AMOUNT).contains(&req.amount) {
-        return Err(ApiError::bad_request(format!(
-            "amount: must be a whole number of VND from 1 to {MAX_AMOUNT}"
-        )));
-    }
-    let description = req.description.clone().unwrap_or_default();
-    if description.chars().count() > MAX_DESCRIPTION {
-        return Err(ApiError::bad_request(format!(
-            "description: at most {MAX_DESCRIPTION} characters"
-        )));
-    }
-    let return_url = req.return_url.clone().unwrap_or_default();
-    if !return_url.is_empty() {
-        let ok = return_url.len() <= MAX_RETURN_URL
-            && url::Url::parse(&return_url)
-                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
-        if !ok {
-            return Err(ApiError::bad_request(
-                "returnUrl: must be an http or https URL of at most 2000 characters",
-            ));
-        }
-    }
-    let metadata = match &req.metadata {
-        None => "{}".to_string(),
-        Some(serde_json::Value::Object(m)) => serde_json::to_string(m).unwrap_or_default(),
-        Some(_) => return Err(ApiError::bad_request("metadata: must be a JSON object")),
-    };
-    if metadata.len() > MAX_METADATA {
-        return Err(ApiError::bad_request("metadata: at most 4 KiB of JSON"));
-    }
-    let expires_in = req.expires_in_seconds.unwrap_or(DEFAULT_EXPIRY_S);
-    if !(MIN_EXPIRY_S..=MAX_EXPIRY_S).contains(&expires_in) {
-        return Err(ApiError::bad_request(
-            "expiresInSeconds: must be from 60 seconds to 30 days",
-        ));
-    }
-    if let Some(t) = req.tolerance {
-        if !(0..req.amount).contains(&t) {
-            return Err(ApiError::bad_request(
-                "tolerance: must be from 0 to less than the amount",
-            ));
-        }
-    }
-    Ok((expires_in, description, return_url, metadata))
-}
-
 /// Creates a payment request (**ours**). Send `Idempotency-Key` to make retries safe: the same
 /// key with the same body answers the request created first; with another body, 409.
 #[utoipa::path(post, path = "/v2/payment-requests", tag = "tingting", security(("apikey" = []), ("oauth2" = ["payment"])),
@@ -270,52 +184,25 @@ pub async fn create(
             Some(key.to_string())
         }
     };
-    let (expires_in, description, return_url, metadata) = check(&req)?;
     let request_digest = hex::encode(Sha256::digest(serde_json::to_vec(&req).unwrap_or_default()));
-    let given = match &req.order_code {
-        Some(code) => Some(
-            paymatch::OrderCode::parse(code)
-                .map_err(|e| ApiError::bad_request(format!("orderCode: {e}")))?,
-        ),
-        None => None,
+    let defaults = Defaults {
+        prefix: &state.payments.prefix,
+        tolerance: state.payments.tolerance,
     };
-    let now = now_ms();
-    let mut tries = 0;
-    let (stored, _) = loop {
-        let code = given
-            .clone()
-            .unwrap_or_else(|| paymatch::generate(&state.payments.prefix, &mut rand::rng()));
-        let new = NewPaymentRequest {
-            account_id: req.account_id,
-            code: code.as_str().to_string(),
-            public_id: new_public_id(),
-            amount: req.amount,
-            tolerance: req
-                .tolerance
-                .unwrap_or(state.payments.tolerance)
-                .clamp(0, req.amount - 1),
-            description: description.clone(),
-            return_url: return_url.clone(),
-            metadata: metadata.clone(),
-            expires_at: now + expires_in * 1000,
-            idempotency_key: idempotency_key.clone(),
-            request_digest: request_digest.clone(),
-        };
-        match state
-            .store
-            .create_payment_request(who.business_id, &new, now)
-            .await
-        {
-            // A generated code that happens to be taken: draw another.
-            Err(StoreError::Conflict(m)) if given.is_none() && m.starts_with("the order code") => {
-                tries += 1;
-                if tries >= CODE_TRIES {
-                    return Err(ApiError::new(StatusCode::CONFLICT, m));
-                }
-            }
-            other => break other?,
-        }
-    };
+    let stored = requests::create(
+        state.store.as_ref(),
+        defaults,
+        who.business_id,
+        &req,
+        idempotency_key.map(|key| (key, request_digest)),
+        now_ms(),
+    )
+    .await
+    .map_err(|e| match e {
+        CreateError::Invalid(invalid) => ApiError::bad_request(invalid.to_string()),
+        CreateError::NoFreeCode(m) => ApiError::new(StatusCode::CONFLICT, m),
+        CreateError::Store(e) => e.into(),
+    })?;
     Ok(success(full_view(&state, &stored).await?))
 }
 
@@ -429,25 +316,18 @@ pub async fn cancel(
     Auth(who): Auth,
     Id(id): Id,
 ) -> Result<axum::Json<Envelope<PaymentView>>, ApiError> {
-    if let Some(r) = state
-        .store
-        .cancel_payment_request(who.business_id, id, now_ms())
-        .await?
+    match requests::cancel(
+        state.store.as_ref(),
+        &state.wakeup,
+        who.business_id,
+        id,
+        now_ms(),
+    )
+    .await
     {
-        // Its event's deliveries.
-        state.wakeup.wake();
-        return Ok(success(view(&state, &r).await?));
+        Ok(r) => Ok(success(view(&state, &r).await?)),
+        Err(e @ CancelError::NotFound(_)) => Err(ApiError::not_found(e.to_string())),
+        Err(e @ CancelError::Closed(..)) => Err(ApiError::new(StatusCode::CONFLICT, e.to_string())),
+        Err(CancelError::Store(e)) => Err(e.into()),
     }
-    let r = state
-        .store
-        .get_payment_request(who.business_id, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("Payment request {id} not found")))?;
-    if r.status == crate::domain::payment::PaymentStatus::Cancelled {
-        return Ok(success(view(&state, &r).await?));
-    }
-    Err(ApiError::new(
-        StatusCode::CONFLICT,
-        format!("Payment request {id} is {}", r.status.as_str()),
-    ))
 }

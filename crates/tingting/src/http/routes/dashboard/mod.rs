@@ -19,6 +19,7 @@ pub mod export;
 pub mod keys;
 pub mod live;
 pub mod overview;
+pub mod payments;
 pub mod transactions;
 
 use std::collections::HashMap;
@@ -48,6 +49,13 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard/keys/{id}/revoke", post(keys::revoke_key))
         .route("/dashboard/apps/{client_id}/revoke", post(keys::revoke_app))
         .route("/dashboard/dashboard.js", get(script))
+        .route(
+            "/dashboard/payments",
+            get(payments::list).post(payments::create),
+        )
+        .route("/dashboard/payments/{id}", get(payments::detail))
+        .route("/dashboard/payments/{id}/cancel", post(payments::cancel))
+        .route("/dashboard/payments.js", get(payments::script))
 }
 
 /// The Content-Security-Policy of dashboard pages: this site's own script and event stream,

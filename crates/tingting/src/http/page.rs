@@ -55,10 +55,6 @@ pub fn templates() -> &'static minijinja::Environment<'static> {
                 include_str!("../../templates/dashboard/payment.html"),
             ),
             (
-                "dashboard/payment_missing.html",
-                include_str!("../../templates/dashboard/payment_missing.html"),
-            ),
-            (
                 "dashboard/payments_style.html",
                 include_str!("../../templates/dashboard/payments_style.html"),
             ),

@@ -412,6 +412,21 @@ mod tests {
             minijinja::context! { message => "not_found" },
         );
         assert!(html.contains("Không tìm thấy"));
+        assert!(html.contains(r#"href="/dashboard/transactions?lang=vi""#));
+        let html = render(
+            "dashboard/message.html",
+            "en",
+            minijinja::context! {
+                message => "pay_not_found",
+                back_url => "/dashboard/payments?lang=en",
+                back => "pay_back",
+            },
+        );
+        assert!(
+            html.contains(r#"href="/dashboard/payments?lang=en""#),
+            "{html}"
+        );
+        assert!(html.contains("All payment requests"), "{html}");
     }
 
     #[test]

@@ -446,8 +446,12 @@ async fn not_found(state: &AppState, view: &View<'_>) -> Response {
     view.render(
         state,
         StatusCode::NOT_FOUND,
-        "dashboard/payment_missing.html",
-        minijinja::context! {},
+        "dashboard/message.html",
+        minijinja::context! {
+            message => "pay_not_found",
+            back_url => format!("/dashboard/payments?lang={}", view.lang),
+            back => "pay_back",
+        },
     )
     .await
 }

@@ -46,6 +46,22 @@ pub fn templates() -> &'static minijinja::Environment<'static> {
                 "dashboard/message.html",
                 include_str!("../../templates/dashboard/message.html"),
             ),
+            (
+                "dashboard/webhooks.html",
+                include_str!("../../templates/dashboard/webhooks.html"),
+            ),
+            (
+                "dashboard/webhook.html",
+                include_str!("../../templates/dashboard/webhook.html"),
+            ),
+            (
+                "dashboard/webhook_form.html",
+                include_str!("../../templates/dashboard/webhook_form.html"),
+            ),
+            (
+                "dashboard/webhook_style.html",
+                include_str!("../../templates/dashboard/webhook_style.html"),
+            ),
         ] {
             env.add_template(name, source)
                 .expect("the dashboard templates parse");

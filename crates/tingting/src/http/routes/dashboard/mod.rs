@@ -20,6 +20,8 @@ pub mod keys;
 pub mod live;
 pub mod overview;
 pub mod transactions;
+pub mod webhook;
+pub mod webhooks;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -48,6 +50,23 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard/keys/{id}/revoke", post(keys::revoke_key))
         .route("/dashboard/apps/{client_id}/revoke", post(keys::revoke_app))
         .route("/dashboard/dashboard.js", get(script))
+        .route(
+            "/dashboard/webhooks",
+            get(webhooks::page).post(webhooks::create),
+        )
+        .route(
+            "/dashboard/webhooks/{id}",
+            get(webhook::page).post(webhook::update),
+        )
+        .route("/dashboard/webhooks/{id}/delete", post(webhook::delete))
+        .route("/dashboard/webhooks/{id}/test", post(webhook::test))
+        .route("/dashboard/webhooks/{id}/rotate", post(webhook::rotate))
+        .route("/dashboard/webhooks/{id}/replay", post(webhook::replay))
+        .route(
+            "/dashboard/webhooks/{id}/deliveries/{delivery}/retry",
+            post(webhook::retry),
+        )
+        .route("/dashboard/webhooks.js", get(webhook::script))
 }
 
 /// The Content-Security-Policy of dashboard pages: this site's own script and event stream,

@@ -611,6 +611,11 @@ async fn log_pages_retry_and_replay(backend: Backend) {
     let again = api_deliveries(&srv, &t, id).await;
     let d = again.iter().find(|d| d["id"] == failed).unwrap();
     assert_eq!(d["status"], "pending", "{d}");
+    assert_eq!(
+        d["requestExcerpt"], r#"{"error":0,"data":[{"id":1}]}"#,
+        "the API shows it too"
+    );
+    assert_eq!(d["responseExcerpt"], "<h1>boom</h1>");
 
     // Replays: yesterday and today (the transactions were booked seconds ago).
     let today = vn_today();

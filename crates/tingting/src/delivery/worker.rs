@@ -556,3 +556,17 @@ fn request(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_excerpts_are_bounded_on_a_character() {
+        assert_eq!(excerpt(r#"{"id":0}"#), r#"{"id":0}"#);
+        let long = "ả".repeat(super::super::sender::EXCERPT_LEN + 100);
+        let kept = excerpt(&long);
+        assert_eq!(kept.chars().count(), super::super::sender::EXCERPT_LEN);
+        assert!(long.starts_with(&kept));
+    }
+}

@@ -19,7 +19,7 @@ use super::{language, query_pairs, AccountNames, Form, View};
 use crate::delivery::replay::{self, ReplayError};
 use crate::delivery::settings;
 use crate::domain::time::{now_ms, render_vn, vn_today};
-use crate::domain::{Delivery, DeliveryStatus, Webhook};
+use crate::domain::{Delivery, DeliveryStatus, Webhook, WebhookSpec};
 use crate::http::session::{self, SessionUser};
 use crate::http::{page, AppState};
 use crate::storage::StoreResult;
@@ -226,7 +226,7 @@ async fn save(
     state: &AppState,
     user: &SessionUser,
     webhook: &Webhook,
-    spec: &crate::domain::WebhookSpec,
+    spec: &WebhookSpec,
     enabled: bool,
     reason: &str,
 ) -> StoreResult<()> {
@@ -314,7 +314,8 @@ pub async fn rotate(
         Err(answer) => return answer,
     };
     let Some(spec) = settings::rotated(&webhook.spec) else {
-        return back(webhook.id, lang, "saved");
+        let unchanged = format!("/dashboard/webhooks/{}?lang={lang}", webhook.id);
+        return session::redirect(&unchanged);
     };
     let reason = webhook.disabled_reason.as_str();
     match save(&state, &user, &webhook, &spec, webhook.enabled, reason).await {

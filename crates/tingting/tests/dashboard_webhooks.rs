@@ -165,7 +165,7 @@ async fn create_and_test_in_the_browser(backend: Backend) {
     browser.click("#send-test").await;
     arrive(&browser, "done=test").await;
     // The log follows the pending ping (webhooks.js) until the receiver has it.
-    let row = "#deliveries tr[data-kind=test]";
+    let row = "#deliveries li[data-kind=test]";
     browser
         .wait_for_text(&format!("{row} .status"), "Thành công")
         .await;
@@ -217,6 +217,12 @@ async fn create_and_test_in_the_browser(backend: Backend) {
         "the excerpt is the start of what was sent"
     );
     assert_eq!(rx.requests().len(), 1, "one ping, sent once");
+    browser
+        .eval(
+            "document.getElementById('deliveries').scrollIntoView();",
+            vec![],
+        )
+        .await;
     browser.screenshot(&shots.join("webhook.png")).await;
 
     // The list: its account, its last delivery.
@@ -543,7 +549,7 @@ async fn log_pages_retry_and_replay(backend: Backend) {
     // Pages of 20, newest first (no worker runs: all pending).
     let (status, html) = get(&c, &srv, &page).await;
     assert_eq!(status, 200);
-    assert_eq!(html.matches(r#"<tr id="delivery-"#).count(), 20);
+    assert_eq!(html.matches(r#"<li id="delivery-"#).count(), 20);
     assert!(html.contains(r#"data-pending="1""#));
     let html = decoded(&html);
     let older = html
@@ -553,7 +559,7 @@ async fn log_pages_retry_and_replay(backend: Backend) {
     let older = older.split('"').next().unwrap().to_string();
     let (status, html) = get(&c, &srv, &older).await;
     assert_eq!(status, 200);
-    assert_eq!(html.matches(r#"<tr id="delivery-"#).count(), 3);
+    assert_eq!(html.matches(r#"<li id="delivery-"#).count(), 3);
     assert!(html.contains(r#"id="newest""#) && !html.contains(r#"id="older""#));
 
     // A failed delivery: its excerpts and a retry.
@@ -578,10 +584,10 @@ async fn log_pages_retry_and_replay(backend: Backend) {
         .unwrap();
     let (_, html) = get(&c, &srv, &page).await;
     let row = html
-        .split(&format!(r#"<tr id="delivery-{failed}""#))
+        .split(&format!(r#"<li id="delivery-{failed}""#))
         .nth(1)
         .unwrap()
-        .split("</tr>")
+        .split("</li>")
         .next()
         .unwrap();
     assert!(

@@ -9,5 +9,6 @@ pub mod payload;
 pub mod policy;
 pub mod replay;
 pub mod sender;
+pub mod settings;
 pub mod signing;
 pub mod worker;

@@ -360,6 +360,7 @@ impl Worker {
             error,
             latency_ms: answer.map_or(0, |a| a.latency.as_millis() as i64),
             response_excerpt: answer.map(|a| a.excerpt.clone()).unwrap_or_default(),
+            request_excerpt: String::new(),
             disable,
             disable_if_failing_since: now - self.policy.disable_after.as_millis() as i64,
         };
@@ -399,6 +400,7 @@ impl Worker {
                 )
             }
         };
+        let request_excerpt = excerpt(&body);
         let answer = self
             .sender
             .post(webhook.spec.url.url(), headers, body)
@@ -430,8 +432,20 @@ impl Worker {
         };
         self.metrics
             .attempt(outcome, Some(answer.latency), since_enqueued);
-        Some(record(next, Some(&answer), answer.error.clone(), disable))
+        Some(AttemptRecord {
+            request_excerpt,
+            ..record(next, Some(&answer), answer.error.clone(), disable)
+        })
     }
+}
+
+/// The start of a request body as the delivery log keeps it: at most
+/// [`super::sender::EXCERPT_LEN`] characters.
+fn excerpt(body: &str) -> String {
+    body.char_indices()
+        .nth(super::sender::EXCERPT_LEN)
+        .map_or(body, |(end, _)| &body[..end])
+        .to_string()
 }
 
 /// Records finished attempts, as many per database transaction as have queued up, until every
@@ -540,5 +554,19 @@ fn request(
                 standard_headers(webhook, format!("msg_tt{delivery_id}"), timestamp, &body);
             (headers, body)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_excerpts_are_bounded_on_a_character() {
+        assert_eq!(excerpt(r#"{"id":0}"#), r#"{"id":0}"#);
+        let long = "ả".repeat(super::super::sender::EXCERPT_LEN + 100);
+        let kept = excerpt(&long);
+        assert_eq!(kept.chars().count(), super::super::sender::EXCERPT_LEN);
+        assert!(long.starts_with(&kept));
     }
 }

@@ -60,6 +60,8 @@ pub struct Delivery {
     pub last_latency_ms: Option<i64>,
     /// The start of the last response body.
     pub response_excerpt: String,
+    /// The start of the last request body (what was sent).
+    pub request_excerpt: String,
     /// When it was enqueued (ms).
     pub created_at: i64,
     /// When a receiver accepted it (ms).

@@ -58,6 +58,22 @@ pub fn templates() -> &'static minijinja::Environment<'static> {
                 "dashboard/payments_style.html",
                 include_str!("../../templates/dashboard/payments_style.html"),
             ),
+            (
+                "dashboard/webhooks.html",
+                include_str!("../../templates/dashboard/webhooks.html"),
+            ),
+            (
+                "dashboard/webhook.html",
+                include_str!("../../templates/dashboard/webhook.html"),
+            ),
+            (
+                "dashboard/webhook_form.html",
+                include_str!("../../templates/dashboard/webhook_form.html"),
+            ),
+            (
+                "dashboard/webhook_style.html",
+                include_str!("../../templates/dashboard/webhook_style.html"),
+            ),
         ] {
             env.add_template(name, source)
                 .expect("the dashboard templates parse");

@@ -225,6 +225,8 @@ pub struct AttemptRecord {
     pub latency_ms: i64,
     /// The start of the response body.
     pub response_excerpt: String,
+    /// The start of the request body ("" when nothing was sent).
+    pub request_excerpt: String,
     /// Disable the webhook for this reason (410 Gone).
     pub disable: Option<String>,
     /// Disable the webhook if it has been failing since this instant or earlier.
@@ -623,6 +625,17 @@ pub trait Store: OAuthStore + Send + Sync + 'static {
         id: i64,
         spec: &WebhookSpec,
     ) -> StoreResult<Option<Webhook>>;
+
+    /// Disables an enabled webhook of the business for `reason` (its pending deliveries then
+    /// fail on their next attempt; updating its settings enables it again). False when the
+    /// business has no such enabled webhook.
+    async fn disable_webhook(
+        &self,
+        business_id: BusinessId,
+        id: i64,
+        reason: &str,
+        now: i64,
+    ) -> StoreResult<bool>;
 
     /// Deletes a webhook and its deliveries. False when the business has no such webhook.
     async fn delete_webhook(&self, business_id: BusinessId, id: i64) -> StoreResult<bool>;

@@ -572,7 +572,7 @@ pub(super) const WEBHOOK_COLUMNS: &str =
 pub(super) const DELIVERY_COLUMNS: &str =
     "id, business_id, webhook_id, transaction_id, event_id, status, \
     attempts, next_attempt_at, last_http_status, last_error, last_latency_ms, response_excerpt, \
-    created_at, delivered_at";
+    created_at, delivered_at, request_excerpt";
 
 /// Restricts a webhook to one account, if that account belongs to the business.
 pub(super) const ADD_WEBHOOK_ACCOUNT: &str =
@@ -654,6 +654,7 @@ pub(super) struct DeliveryRow {
     response_excerpt: String,
     created_at: i64,
     delivered_at: Option<i64>,
+    request_excerpt: String,
 }
 
 impl From<DeliveryRow> for Delivery {
@@ -671,6 +672,7 @@ impl From<DeliveryRow> for Delivery {
             last_error: r.last_error,
             last_latency_ms: r.last_latency_ms,
             response_excerpt: r.response_excerpt,
+            request_excerpt: r.request_excerpt,
             created_at: r.created_at,
             delivered_at: r.delivered_at,
         }
@@ -703,16 +705,18 @@ pub(super) fn claim_deliveries_sql(skip_locked: bool) -> String {
 pub(super) const FINISH_ATTEMPT: &str = "UPDATE deliveries SET attempts = attempts + 1, \
     status = $1, next_attempt_at = $2, lease_until = NULL, last_http_status = $3, last_error = $4, \
     last_latency_ms = $5, response_excerpt = $6, updated_at = $7, \
-    delivered_at = CASE WHEN $1 = 'succeeded' THEN $7 ELSE delivered_at END \
-    WHERE business_id = $8 AND id = $9";
+    delivered_at = CASE WHEN $1 = 'succeeded' THEN $7 ELSE delivered_at END, \
+    request_excerpt = $10 WHERE business_id = $8 AND id = $9";
 
 /// Records successful attempts: `FINISH_SUCCEEDED_HEAD`, then `VALUES` rows of
-/// `(business_id, delivery_id, now, http_status, latency_ms, response_excerpt)`, then the tail.
+/// `(business_id, delivery_id, now, http_status, latency_ms, response_excerpt,
+/// request_excerpt)`, then the tail.
 /// (`VALUES` columns are `column1..` on both backends.)
 pub(super) const FINISH_SUCCEEDED_HEAD: &str = "UPDATE deliveries SET attempts = attempts + 1, \
     status = 'succeeded', next_attempt_at = v.column3, lease_until = NULL, \
     last_http_status = v.column4, last_error = '', last_latency_ms = v.column5, \
-    response_excerpt = v.column6, updated_at = v.column3, delivered_at = v.column3 FROM (";
+    response_excerpt = v.column6, updated_at = v.column3, delivered_at = v.column3, \
+    request_excerpt = v.column7 FROM (";
 
 pub(super) const FINISH_SUCCEEDED_TAIL: &str =
     ") AS v WHERE deliveries.business_id = v.column1 AND deliveries.id = v.column2";
@@ -2400,6 +2404,21 @@ macro_rules! impl_store {
                 row.into_webhook(&restrictions).map(Some)
             }
 
+            async fn disable_webhook(
+                &self,
+                business_id: BusinessId,
+                id: i64,
+                reason: &str,
+                now: i64,
+            ) -> StoreResult<bool> {
+                let query = sqlx::query(sql::DISABLE_WEBHOOK)
+                    .bind(reason)
+                    .bind(now)
+                    .bind(business_id)
+                    .bind(id);
+                Ok(self.write_one(query).await? > 0)
+            }
+
             async fn delete_webhook(&self, business_id: BusinessId, id: i64) -> StoreResult<bool> {
                 let query = sqlx::query("DELETE FROM webhooks WHERE business_id = $1 AND id = $2")
                     .bind(business_id)
@@ -2477,7 +2496,8 @@ macro_rules! impl_store {
                             .push_bind(a.now)
                             .push_bind(a.http_status)
                             .push_bind(a.latency_ms)
-                            .push_bind(&a.response_excerpt);
+                            .push_bind(&a.response_excerpt)
+                            .push_bind(&a.request_excerpt);
                     });
                     qb.push(sql::FINISH_SUCCEEDED_TAIL);
                     qb.build().execute(&mut *tx).await.map_err(StoreError::from_sqlx)?;
@@ -2511,6 +2531,7 @@ macro_rules! impl_store {
                         .bind(a.now)
                         .bind(business_id)
                         .bind(a.delivery_id)
+                        .bind(&a.request_excerpt)
                         .execute(&mut *tx)
                         .await
                         .map_err(StoreError::from_sqlx)?;

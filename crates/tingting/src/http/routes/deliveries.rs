@@ -41,6 +41,8 @@ pub struct DeliveryView {
     pub latency_ms: Option<i64>,
     /// Start of the last response body.
     pub response_excerpt: String,
+    /// Start of the last request body sent ("" before the first attempt).
+    pub request_excerpt: String,
     /// When the next attempt is due (Vietnam time), while pending.
     pub next_attempt_at: Option<String>,
     /// When it was enqueued.
@@ -62,6 +64,7 @@ impl From<Delivery> for DeliveryView {
             last_error: d.last_error,
             latency_ms: d.last_latency_ms,
             response_excerpt: d.response_excerpt,
+            request_excerpt: d.request_excerpt,
             next_attempt_at: (d.status == crate::domain::DeliveryStatus::Pending)
                 .then(|| render_vn(d.next_attempt_at)),
             created_at: render_vn(d.created_at),

@@ -5,8 +5,8 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::webhook::MAX_TOKEN_LEN;
-use crate::domain::{BankAccount, Subscriptions, Webhook, WebhookFormat, WebhookSpec, WebhookUrl};
+use crate::delivery::settings::{self, AccountRef, WebhookInput};
+use crate::domain::{BankAccount, Webhook, WebhookSpec, WebhookUrl};
 use crate::http::error::{success, ApiError, Envelope};
 use crate::http::extract::{Auth, Id, Json};
 use crate::http::AppState;
@@ -129,117 +129,40 @@ impl WebhookView {
     }
 }
 
-/// Validates a request into settings. `previous` keeps a signed webhook's secret on update.
-/// Returns the settings and whether a secret was generated.
+/// Validates a request into settings (as the dashboard's form is: see
+/// [`settings::validate`]). `previous` keeps a signed webhook's secret on update. Returns the
+/// settings and whether a secret was generated.
 fn spec_from(
     req: WebhookRequest,
     accounts: &[BankAccount],
     previous: Option<&WebhookSpec>,
 ) -> Result<(WebhookSpec, bool), ApiError> {
-    let url = WebhookUrl::parse(&req.webhook).map_err(ApiError::bad_request)?;
-    let secure_token = req.secure_token.unwrap_or_default();
-    if secure_token.chars().count() > MAX_TOKEN_LEN {
-        return Err(ApiError::bad_request(format!(
-            "secure_token must be at most {MAX_TOKEN_LEN} characters"
-        )));
-    }
+    // The URL's error comes first, as it always has.
+    WebhookUrl::parse(&req.webhook).map_err(ApiError::bad_request)?;
     let income_only = req
         .income_only
         .as_ref()
         .map(Flag::value)
         .transpose()?
         .unwrap_or(false);
-    let format = match req.format.as_deref() {
-        None | Some("") => WebhookFormat::default(),
-        Some(f) => WebhookFormat::parse(f).map_err(ApiError::bad_request)?,
-    };
-    let account_ids = req
-        .bank_accounts
-        .map(|selectors| {
+    let input = WebhookInput {
+        url: req.webhook,
+        secure_token: req.secure_token,
+        income_only,
+        format: req.format,
+        accounts: req.bank_accounts.map(|selectors| {
             selectors
-                .iter()
-                .map(|s| {
-                    accounts
-                        .iter()
-                        .find(|a| match s {
-                            AccountSelector::Id(id) => a.id == *id,
-                            AccountSelector::Number(n) => a.account_number == n.trim(),
-                        })
-                        .map(|a| a.id)
-                        .ok_or_else(|| {
-                            ApiError::bad_request(format!(
-                                "bank_accounts: {} is not an account of this business",
-                                match s {
-                                    AccountSelector::Id(id) => id.to_string(),
-                                    AccountSelector::Number(n) => format!("{n:?}"),
-                                }
-                            ))
-                        })
+                .into_iter()
+                .map(|s| match s {
+                    AccountSelector::Id(id) => AccountRef::Id(id),
+                    AccountSelector::Number(n) => AccountRef::Number(n),
                 })
-                .collect::<Result<Vec<_>, _>>()
-                .and_then(|mut ids| {
-                    ids.sort_unstable();
-                    ids.dedup();
-                    if ids.is_empty() {
-                        Err(ApiError::bad_request(
-                            "bank_accounts must name at least one account (omit it for all accounts)",
-                        ))
-                    } else {
-                        Ok(ids)
-                    }
-                })
-        })
-        .transpose()?;
-    let events = match &req.events {
-        None => Subscriptions::default(),
-        Some(names) => Subscriptions::parse(names).map_err(ApiError::bad_request)?,
+                .collect()
+        }),
+        secret: req.secret,
+        events: req.events,
     };
-    if events.payments && format != WebhookFormat::Standard {
-        return Err(ApiError::bad_request(
-            "events: payment_request events are sent in the Standard Webhooks format; \
-             set format to standard",
-        ));
-    }
-    let (secret, generated) = match req.secret {
-        Some(_) if !format.is_signed() => {
-            return Err(ApiError::bad_request(
-                "secret: only the casso_v2 and standard formats are signed",
-            ))
-        }
-        Some(secret) => {
-            validate_secret(format, &secret)?;
-            (secret, false)
-        }
-        None => match previous {
-            Some(p) if p.format == format && format.is_signed() => (p.secret.clone(), false),
-            _ if format.is_signed() => (format.generate_secret(), true),
-            _ => (String::new(), false),
-        },
-    };
-    Ok((
-        WebhookSpec {
-            url,
-            secure_token,
-            income_only,
-            format,
-            secret,
-            account_ids,
-            events,
-        },
-        generated,
-    ))
-}
-
-fn validate_secret(format: WebhookFormat, secret: &str) -> Result<(), ApiError> {
-    match format {
-        WebhookFormat::Standard => crate::delivery::signing::StandardSecret::parse(secret)
-            .map(|_| ())
-            .map_err(|e| ApiError::bad_request(format!("secret: {e}"))),
-        _ if (16..=MAX_TOKEN_LEN).contains(&secret.chars().count()) => Ok(()),
-        _ => Err(ApiError::bad_request(format!(
-            "secret must be 16 to {MAX_TOKEN_LEN} characters"
-        ))),
-    }
+    settings::validate(input, accounts, previous).map_err(|e| ApiError::bad_request(e.to_string()))
 }
 
 async fn find(state: &AppState, business_id: i64, id: i64) -> Result<Webhook, ApiError> {

@@ -21,6 +21,8 @@ pub mod live;
 pub mod overview;
 pub mod payments;
 pub mod transactions;
+pub mod webhook;
+pub mod webhooks;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -56,6 +58,23 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard/payments/{id}", get(payments::detail))
         .route("/dashboard/payments/{id}/cancel", post(payments::cancel))
         .route("/dashboard/payments.js", get(payments::script))
+        .route(
+            "/dashboard/webhooks",
+            get(webhooks::page).post(webhooks::create),
+        )
+        .route(
+            "/dashboard/webhooks/{id}",
+            get(webhook::page).post(webhook::update),
+        )
+        .route("/dashboard/webhooks/{id}/delete", post(webhook::delete))
+        .route("/dashboard/webhooks/{id}/test", post(webhook::test))
+        .route("/dashboard/webhooks/{id}/rotate", post(webhook::rotate))
+        .route("/dashboard/webhooks/{id}/replay", post(webhook::replay))
+        .route(
+            "/dashboard/webhooks/{id}/deliveries/{delivery}/retry",
+            post(webhook::retry),
+        )
+        .route("/dashboard/webhooks.js", get(webhook::script))
 }
 
 /// The Content-Security-Policy of dashboard pages: this site's own script and event stream,

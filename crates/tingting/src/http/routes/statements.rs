@@ -48,8 +48,8 @@ pub async fn upload(
 
 /// Reads the (remaining) parts of a statement upload, the API's and the dashboard's: the
 /// file in part `file`, spooled to a temporary file (at most [`UPLOAD_LIMIT`] bytes) and
-/// rewound, and the import options of parts `format`, `columns` and `sheet`; other parts are
-/// skipped.
+/// rewound, and the import options of parts `format` (blank: detected), `columns` and
+/// `sheet`; other parts are skipped.
 pub(crate) async fn read_parts(
     multipart: &mut Multipart,
 ) -> Result<(std::fs::File, ImportOptions), ApiError> {
@@ -80,6 +80,9 @@ pub(crate) async fn read_parts(
             }
             Some("format") => {
                 let text = field.text().await.map_err(bad)?;
+                if text.trim().is_empty() {
+                    continue; // detected, as when the part is missing (a form's "detect")
+                }
                 let format = <Format as clap::ValueEnum>::from_str(text.trim(), true)
                     .map_err(|_| {
                         ApiError::bad_request(format!(

@@ -198,9 +198,7 @@ pub async fn account(database: &str, cmd: AccountCommand) -> anyhow::Result<Exit
         NewBankAccount::parse(BankDirectory::builtin(), &bank, &number, name.as_deref())?;
     let store = storage::connect(database).await?;
     let user = user_by_email(store.as_ref(), &email).await?;
-    let account = store
-        .add_account(user.business_id, &new)
-        .await?;
+    let account = store.add_account(user.business_id, &new).await?;
     print_json(
         &json!({"accountId": account.id, "businessId": account.business_id, "bank": bank.code, "accountNumber": account.account_number}),
     );

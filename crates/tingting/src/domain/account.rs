@@ -47,7 +47,9 @@ pub struct NewBankAccount {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NewAccountError {
     /// The bank is not in the directory.
-    #[error("unknown bank {0:?}: give a BIN (970416), a code (ACB) or a Casso code name (acb_digi)")]
+    #[error(
+        "unknown bank {0:?}: give a BIN (970416), a code (ACB) or a Casso code name (acb_digi)"
+    )]
     UnknownBank(String),
     /// The account number is not one.
     #[error("{0}")]

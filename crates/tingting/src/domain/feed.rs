@@ -400,8 +400,8 @@ impl<'a> NewFeed<'a> {
     /// [`DEFAULT_DEMO_RATE`]), polled every `interval_seconds` (default
     /// [`DEFAULT_DEMO_INTERVAL_S`]).
     pub fn demo(per_minute: Option<f64>, interval_seconds: Option<i64>) -> Result<Self, DemoError> {
-        let settings = DemoSettings::new(per_minute.unwrap_or(DEFAULT_DEMO_RATE))
-            .map_err(DemoError::Rate)?;
+        let settings =
+            DemoSettings::new(per_minute.unwrap_or(DEFAULT_DEMO_RATE)).map_err(DemoError::Rate)?;
         let interval_ms = interval_seconds
             .unwrap_or(DEFAULT_DEMO_INTERVAL_S)
             .saturating_mul(1000);

@@ -46,6 +46,14 @@ pub fn templates() -> &'static minijinja::Environment<'static> {
                 "dashboard/message.html",
                 include_str!("../../templates/dashboard/message.html"),
             ),
+            (
+                "dashboard/accounts.html",
+                include_str!("../../templates/dashboard/accounts.html"),
+            ),
+            (
+                "dashboard/account.html",
+                include_str!("../../templates/dashboard/account.html"),
+            ),
         ] {
             env.add_template(name, source)
                 .expect("the dashboard templates parse");

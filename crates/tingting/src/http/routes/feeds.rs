@@ -247,7 +247,10 @@ pub(crate) async fn add(
     account_id: i64,
     new: &NewFeed<'_>,
 ) -> StoreResult<Feed> {
-    let feed = state.store.create_feed(business_id, account_id, new).await?;
+    let feed = state
+        .store
+        .create_feed(business_id, account_id, new)
+        .await?;
     if feed.settings.is_pull() {
         state.polls.nudge();
     }
@@ -262,12 +265,18 @@ pub(crate) async fn disable_of_account(
     account_id: i64,
     feed_id: i64,
 ) -> StoreResult<Option<Feed>> {
-    let feeds = state.store.list_feeds(business_id, Some(account_id)).await?;
+    let feeds = state
+        .store
+        .list_feeds(business_id, Some(account_id))
+        .await?;
     if !feeds.iter().any(|f| f.id == feed_id) {
         return Ok(None);
     }
     state.store.disable_feed(business_id, feed_id).await?;
-    let feeds = state.store.list_feeds(business_id, Some(account_id)).await?;
+    let feeds = state
+        .store
+        .list_feeds(business_id, Some(account_id))
+        .await?;
     Ok(feeds.into_iter().find(|f| f.id == feed_id))
 }
 

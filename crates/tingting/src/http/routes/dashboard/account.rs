@@ -436,3 +436,44 @@ async fn first_csrf(multipart: &mut Multipart) -> String {
 pub async fn script() -> Response {
     super::javascript(include_str!("../../../../templates/dashboard/accounts.js"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::texts;
+    use crate::http::page;
+
+    #[test]
+    fn the_account_page_escapes_texts_and_inlines_the_qr_code() {
+        let html = page::templates()
+            .get_template("dashboard/account.html")
+            .unwrap()
+            .render(minijinja::context! {
+                lang => "en",
+                t => minijinja::Value::from_serialize(texts("en")),
+                active => "accounts",
+                switch_url => "/dashboard/accounts/1?lang=vi",
+                business_name => "Hoa Sen",
+                email => "owner@hoasen.vn",
+                csrf => "tok",
+                account => minijinja::context! {
+                    id => 1, bank => "ACB", number => "12345678", name => "", feeds => Vec::<()>::new(),
+                },
+                unparsed => vec![minijinja::context! {
+                    id => 3, received => "2026-11-30 10:00:00", sender => "ACB",
+                    text => "<script>alert(1)</script>", reason => "no amount",
+                }],
+                ingest_url => "https://tt.example.vn/ingest/notify/ttn_x",
+                qr_svg => "<svg class=\"qr\"></svg>",
+            })
+            .unwrap();
+        assert!(html.contains("&lt;script&gt;alert(1)") && !html.contains("<script>alert"));
+        assert!(
+            html.contains("<svg class=\"qr\"></svg>"),
+            "the QR code is inline"
+        );
+        assert!(html.contains(r#"{"from":"%from%","text":"%text%","sentStamp":%sentStamp%}"#));
+        // Sign-out, add feed, re-parse, upload (no feed to turn off).
+        assert_eq!(html.matches(r#"name="csrf" value="tok""#).count(), 4);
+        assert!(html.contains(r#"<script src="/dashboard/accounts.js" defer></script>"#));
+    }
+}

@@ -101,22 +101,13 @@ impl Request<'_> {
         }
     }
 
-    /// Where forwarders reach this server: `--public-url`, else this request's host.
+    /// Where forwarders reach this server (see [`origin`]).
     fn origin(&self) -> String {
-        if !self.state.payments.public_url.is_empty() {
-            return self.state.payments.public_url.clone();
-        }
-        let host = self
-            .headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
-        let scheme = if session::is_secure(self.state, self.headers) {
-            "https"
-        } else {
-            "http"
-        };
-        format!("{scheme}://{host}")
+        origin(
+            &self.state.payments.public_url,
+            self.headers,
+            session::is_secure(self.state, self.headers),
+        )
     }
 
     /// The account's page with `outcome`.
@@ -174,6 +165,20 @@ impl Request<'_> {
         )
         .await
     }
+}
+
+/// Where forwarders reach this server: `public_url` (`--public-url`) when set, else the host
+/// the page was asked from, over HTTPS when the request came `secure`ly.
+fn origin(public_url: &str, headers: &HeaderMap, secure: bool) -> String {
+    if !public_url.is_empty() {
+        return public_url.to_string();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if secure { "https" } else { "http" };
+    format!("{scheme}://{host}")
 }
 
 /// `GET /dashboard/accounts/{id}`.
@@ -440,7 +445,22 @@ pub async fn script() -> Response {
 #[cfg(test)]
 mod tests {
     use super::super::texts;
+    use super::origin;
     use crate::http::page;
+    use axum::http::{header, HeaderMap};
+
+    #[test]
+    fn the_ingest_url_starts_with_the_public_url_else_the_host() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, "tingting.lan:8080".parse().unwrap());
+        assert_eq!(origin("", &headers, false), "http://tingting.lan:8080");
+        assert_eq!(origin("", &headers, true), "https://tingting.lan:8080");
+        assert_eq!(
+            origin("https://tt.example.vn", &headers, false),
+            "https://tt.example.vn"
+        );
+        assert_eq!(origin("", &HeaderMap::new(), false), "http://localhost");
+    }
 
     #[test]
     fn the_account_page_escapes_texts_and_inlines_the_qr_code() {

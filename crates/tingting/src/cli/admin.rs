@@ -9,7 +9,7 @@ use serde_json::json;
 use super::print_json;
 use crate::domain::password;
 use crate::domain::time::render_vn;
-use crate::domain::{AccountNumber, BankDirectory, Email, NewBankAccount, Scopes, User};
+use crate::domain::{BankDirectory, Email, NewBankAccount, Scopes, User};
 use crate::keys;
 use crate::storage::{self, Store};
 
@@ -194,26 +194,11 @@ pub async fn account(database: &str, cmd: AccountCommand) -> anyhow::Result<Exit
         number,
         name,
     } = cmd;
-    let bank = BankDirectory::builtin()
-        .resolve(&bank)
-        .ok_or_else(|| anyhow!("unknown bank {bank:?}: give a BIN (970416), a code (ACB) or a Casso code name (acb_digi)"))?;
-    let account_number = AccountNumber::parse(&number).map_err(anyhow::Error::msg)?;
-    let name = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-    if name.as_ref().is_some_and(|n| n.chars().count() > MAX_NAME) {
-        return Err(anyhow!("holder name must be at most {MAX_NAME} characters"));
-    }
+    let (new, bank) =
+        NewBankAccount::parse(BankDirectory::builtin(), &bank, &number, name.as_deref())?;
     let store = storage::connect(database).await?;
     let user = user_by_email(store.as_ref(), &email).await?;
-    let account = store
-        .add_account(
-            user.business_id,
-            &NewBankAccount {
-                bank_bin: bank.bin,
-                account_number,
-                account_name: name,
-            },
-        )
-        .await?;
+    let account = store.add_account(user.business_id, &new).await?;
     print_json(
         &json!({"accountId": account.id, "businessId": account.business_id, "bank": bank.code, "accountNumber": account.account_number}),
     );

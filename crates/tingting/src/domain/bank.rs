@@ -66,6 +66,11 @@ impl BankDirectory {
         })
     }
 
+    /// Every bank, in the directory's order.
+    pub fn all(&self) -> &[Bank] {
+        &self.banks
+    }
+
     /// Finds a bank by BIN.
     pub fn by_bin(&self, bin: u32) -> Option<&Bank> {
         self.banks.iter().find(|b| b.bin == bin)

@@ -349,6 +349,20 @@ impl Feed {
     }
 }
 
+/// A demo feed's rate unless one is given (transfers per minute).
+pub const DEFAULT_DEMO_RATE: f64 = 2.0;
+/// A demo feed's poll interval unless one is given (seconds).
+pub const DEFAULT_DEMO_INTERVAL_S: i64 = 15;
+
+/// Why a demo feed's settings were refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DemoError {
+    /// The rate is out of range.
+    Rate(String),
+    /// The poll interval is out of range.
+    Interval(String),
+}
+
 /// Longest signing secret of a notification feed.
 pub const MAX_SECRET_LEN: usize = 200;
 
@@ -380,6 +394,18 @@ impl<'a> NewFeed<'a> {
             secret,
             interval_ms: 0,
         })
+    }
+
+    /// A demo bank feed: `per_minute` transfers a minute on average (default
+    /// [`DEFAULT_DEMO_RATE`]), polled every `interval_seconds` (default
+    /// [`DEFAULT_DEMO_INTERVAL_S`]).
+    pub fn demo(per_minute: Option<f64>, interval_seconds: Option<i64>) -> Result<Self, DemoError> {
+        let settings =
+            DemoSettings::new(per_minute.unwrap_or(DEFAULT_DEMO_RATE)).map_err(DemoError::Rate)?;
+        let interval_ms = interval_seconds
+            .unwrap_or(DEFAULT_DEMO_INTERVAL_S)
+            .saturating_mul(1000);
+        Self::pull(FeedSettings::Demo(settings), interval_ms).map_err(DemoError::Interval)
     }
 
     /// A pull feed polled every `interval_ms` (see [`check_interval`]).

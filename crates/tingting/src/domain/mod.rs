@@ -17,14 +17,14 @@ pub mod time;
 pub mod transaction;
 pub mod webhook;
 
-pub use account::{AccountNumber, AccountTotals, BankAccount, NewBankAccount};
+pub use account::{AccountNumber, AccountTotals, BankAccount, NewAccountError, NewBankAccount};
 pub use api_key::{ApiKeyRecord, ApiKeySecret, Principal};
 pub use bank::{Bank, BankDirectory};
 pub use delivery::{Delivery, DeliveryStatus};
 pub use email::Email;
 pub use feed::{
-    CommandSettings, DemoSettings, Feed, FeedKind, FeedSettings, FeedToken, MailSecurity,
-    MailboxSettings, NewFeed, UnparsedText,
+    CommandSettings, DemoError, DemoSettings, Feed, FeedKind, FeedSettings, FeedToken,
+    MailSecurity, MailboxSettings, NewFeed, UnparsedText,
 };
 pub use scope::{Scope, Scopes};
 pub use transaction::{IngestOutcome, NewTransaction, Transaction};

@@ -176,6 +176,7 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     let app = open
+        .merge(routes::dashboard::uploads())
         .nest("/v2", api.clone())
         .nest("/v1", api)
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), timed))

@@ -74,6 +74,14 @@ pub fn templates() -> &'static minijinja::Environment<'static> {
                 "dashboard/webhook_style.html",
                 include_str!("../../templates/dashboard/webhook_style.html"),
             ),
+            (
+                "dashboard/accounts.html",
+                include_str!("../../templates/dashboard/accounts.html"),
+            ),
+            (
+                "dashboard/account.html",
+                include_str!("../../templates/dashboard/account.html"),
+            ),
         ] {
             env.add_template(name, source)
                 .expect("the dashboard templates parse");

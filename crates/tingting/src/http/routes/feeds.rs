@@ -9,16 +9,12 @@ use utoipa::ToSchema;
 
 use super::accounts::find;
 use crate::domain::time::render_vn;
-use crate::domain::{DemoSettings, Feed, FeedSettings, FeedToken, NewFeed, UnparsedText};
+use crate::domain::{BusinessId, DemoError, Feed, FeedToken, NewFeed, UnparsedText};
 use crate::http::error::{success, ApiError, Envelope};
 use crate::http::extract::{Auth, FeedId, Id, Json};
 use crate::http::AppState;
 use crate::ingest::notify::{self, ReparseReport};
-
-/// A demo feed's default rate (transfers per minute).
-const DEFAULT_DEMO_RATE: f64 = 2.0;
-/// A demo feed's default poll interval (seconds).
-const DEFAULT_DEMO_INTERVAL_S: i64 = 15;
+use crate::storage::StoreResult;
 /// Most unparsed texts listed at once.
 const MAX_LIST: i64 = 200;
 
@@ -194,14 +190,10 @@ pub async fn create(
             if !req.secret.is_empty() {
                 return Err(ApiError::bad_request("secret: only notification feeds have one"));
             }
-            let settings = DemoSettings::new(req.per_minute.unwrap_or(DEFAULT_DEMO_RATE))
-                .map_err(|e| ApiError::bad_request(format!("perMinute: {e}")))?;
-            let interval_ms = req
-                .interval_seconds
-                .unwrap_or(DEFAULT_DEMO_INTERVAL_S)
-                .saturating_mul(1000);
-            NewFeed::pull(FeedSettings::Demo(settings), interval_ms)
-                .map_err(|e| ApiError::bad_request(format!("intervalSeconds: {e}")))?
+            NewFeed::demo(req.per_minute, req.interval_seconds).map_err(|e| match e {
+                DemoError::Rate(e) => ApiError::bad_request(format!("perMinute: {e}")),
+                DemoError::Interval(e) => ApiError::bad_request(format!("intervalSeconds: {e}")),
+            })?
         }
         "command" => {
             return Err(ApiError::new(
@@ -221,10 +213,7 @@ pub async fn create(
             )))
         }
     };
-    let feed = state.store.create_feed(who.business_id, id, &new).await?;
-    if feed.settings.is_pull() {
-        state.polls.nudge();
-    }
+    let feed = add(&state, who.business_id, id, &new).await?;
     let shown = new.token.filter(|_| !feed.settings.is_pull());
     Ok(success(FeedView::new(&feed, shown)))
 }
@@ -244,18 +233,51 @@ pub async fn disable(
     FeedId(feed_id): FeedId,
 ) -> Result<axum::Json<Envelope<FeedView>>, ApiError> {
     find(&state, who.business_id, id).await?;
-    let not_found = || ApiError::not_found(format!("Feed {feed_id} not found"));
-    let feeds = state.store.list_feeds(who.business_id, Some(id)).await?;
-    if !feeds.iter().any(|f| f.id == feed_id) {
-        return Err(not_found());
+    let feed = disable_of_account(&state, who.business_id, id, feed_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("Feed {feed_id} not found")))?;
+    Ok(success(FeedView::new(&feed, None)))
+}
+
+/// Adds a feed to account `account_id` of the business (the API and the dashboard); a pull
+/// feed is polled at once.
+pub(crate) async fn add(
+    state: &AppState,
+    business_id: BusinessId,
+    account_id: i64,
+    new: &NewFeed<'_>,
+) -> StoreResult<Feed> {
+    let feed = state
+        .store
+        .create_feed(business_id, account_id, new)
+        .await?;
+    if feed.settings.is_pull() {
+        state.polls.nudge();
     }
-    state.store.disable_feed(who.business_id, feed_id).await?;
-    let feeds = state.store.list_feeds(who.business_id, Some(id)).await?;
-    let feed = feeds
-        .iter()
-        .find(|f| f.id == feed_id)
-        .ok_or_else(not_found)?;
-    Ok(success(FeedView::new(feed, None)))
+    Ok(feed)
+}
+
+/// Disables feed `feed_id` of account `account_id` of the business (the API and the
+/// dashboard): the feed as it is now, or None when the account has no such feed.
+pub(crate) async fn disable_of_account(
+    state: &AppState,
+    business_id: BusinessId,
+    account_id: i64,
+    feed_id: i64,
+) -> StoreResult<Option<Feed>> {
+    let feeds = state
+        .store
+        .list_feeds(business_id, Some(account_id))
+        .await?;
+    if !feeds.iter().any(|f| f.id == feed_id) {
+        return Ok(None);
+    }
+    state.store.disable_feed(business_id, feed_id).await?;
+    let feeds = state
+        .store
+        .list_feeds(business_id, Some(account_id))
+        .await?;
+    Ok(feeds.into_iter().find(|f| f.id == feed_id))
 }
 
 /// **ours**: texts the account's feeds could not read, newest first.

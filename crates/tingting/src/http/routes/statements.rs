@@ -38,6 +38,21 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> Result<axum::Json<Envelope<ImportReport>>, ApiError> {
     let account = find(&state, who.business_id, id).await?;
+    let (file, options) = read_parts(&mut multipart).await?;
+    match import_statement(state.store.as_ref(), &account, options, file, |_| {}).await {
+        Ok(report) => Ok(success(report)),
+        Err(ImportError::Header(message)) => Err(ApiError::bad_request(message)),
+        Err(ImportError::Ingest(e)) => Err(e.into()),
+    }
+}
+
+/// Reads the (remaining) parts of a statement upload, the API's and the dashboard's: the
+/// file in part `file`, spooled to a temporary file (at most [`UPLOAD_LIMIT`] bytes) and
+/// rewound, and the import options of parts `format` (blank: detected), `columns` and
+/// `sheet`; other parts are skipped.
+pub(crate) async fn read_parts(
+    multipart: &mut Multipart,
+) -> Result<(std::fs::File, ImportOptions), ApiError> {
     let bad = |e: axum::extract::multipart::MultipartError| {
         ApiError::bad_request(format!("invalid multipart body: {}", e.body_text()))
     };
@@ -65,6 +80,9 @@ pub async fn upload(
             }
             Some("format") => {
                 let text = field.text().await.map_err(bad)?;
+                if text.trim().is_empty() {
+                    continue; // detected, as when the part is missing (a form's "detect")
+                }
                 let format = <Format as clap::ValueEnum>::from_str(text.trim(), true)
                     .map_err(|_| {
                         ApiError::bad_request(format!(
@@ -89,11 +107,7 @@ pub async fn upload(
     }
     let mut file = file.ok_or_else(|| ApiError::bad_request("file: no part named \"file\""))?;
     file.seek(SeekFrom::Start(0)).map_err(spool_failed)?;
-    match import_statement(state.store.as_ref(), &account, options, file, |_| {}).await {
-        Ok(report) => Ok(success(report)),
-        Err(ImportError::Header(message)) => Err(ApiError::bad_request(message)),
-        Err(ImportError::Ingest(e)) => Err(e.into()),
-    }
+    Ok((file, options))
 }
 
 /// The upload could not be kept on disk for reading.

@@ -14,6 +14,8 @@
 //! `?lang=en` or an English Accept-Language; their texts live in
 //! `templates/dashboard/texts.json`, side by side.
 
+pub mod account;
+pub mod accounts;
 pub mod chart;
 pub mod export;
 pub mod keys;
@@ -75,6 +77,27 @@ pub fn routes() -> Router<AppState> {
             post(webhook::retry),
         )
         .route("/dashboard/webhooks.js", get(webhook::script))
+        .route(
+            "/dashboard/accounts",
+            get(accounts::list).post(accounts::add),
+        )
+        .route("/dashboard/accounts/{id}", get(account::page))
+        .route("/dashboard/accounts/{id}/feeds", post(account::add_feed))
+        .route(
+            "/dashboard/accounts/{id}/feeds/{feed_id}/disable",
+            post(account::disable_feed),
+        )
+        .route("/dashboard/accounts/{id}/reparse", post(account::reparse))
+        .route("/dashboard/accounts.js", get(account::script))
+}
+
+/// The dashboard's statement upload: merged outside the 1 MiB body limit of the other
+/// routes, it counts its own size (up to [`crate::http::routes::statements::UPLOAD_LIMIT`],
+/// like the API's upload).
+pub fn uploads() -> Router<AppState> {
+    Router::new()
+        .route("/dashboard/accounts/{id}/statements", post(account::upload))
+        .layer(axum::extract::DefaultBodyLimit::disable())
 }
 
 /// The Content-Security-Policy of dashboard pages: this site's own script and event stream,

@@ -97,15 +97,7 @@ struct FeedView {
 
 impl FeedView {
     fn new(feed: &Feed) -> Self {
-        let status = if !feed.enabled {
-            "off"
-        } else if feed.consecutive_failures > 0 {
-            "failing"
-        } else if feed.last_success_at.is_none() {
-            "waiting"
-        } else {
-            "ok"
-        };
+        let status = feed_status(feed);
         Self {
             kind: feed.kind().as_str(),
             status,
@@ -116,6 +108,19 @@ impl FeedView {
                 String::new()
             },
         }
+    }
+}
+
+/// A feed's health badge: `off` (disabled), `failing`, `waiting` (nothing read yet) or `ok`.
+pub fn feed_status(feed: &Feed) -> &'static str {
+    if !feed.enabled {
+        "off"
+    } else if feed.consecutive_failures > 0 {
+        "failing"
+    } else if feed.last_success_at.is_none() {
+        "waiting"
+    } else {
+        "ok"
     }
 }
 

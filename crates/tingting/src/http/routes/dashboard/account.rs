@@ -1,0 +1,499 @@
+//! One bank account's page, `GET /dashboard/accounts/{id}`: its feeds with their health, a
+//! form to add a notification or demo-bank feed (`POST .../feeds`; a notification feed's
+//! ingest URL is shown once, with a QR code and the phone forwarder's setup), turning a feed
+//! off (`POST .../feeds/{feed_id}/disable`), the texts its feeds could not read with a
+//! re-parse button (`POST .../reparse`) and a statement upload (`POST .../statements`,
+//! multipart, sent with upload progress by `/dashboard/accounts.js` when scripts run).
+//! Every form carries the session's CSRF token; another business's account is a 404.
+
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::Response;
+use serde::Serialize;
+
+use super::accounts::{self, AccountRow};
+use super::{language, Form, View};
+use crate::domain::time::render_vn;
+use crate::domain::{BankAccount, DemoError, FeedToken, NewFeed, UnparsedText};
+use crate::http::routes::{feeds, statements};
+use crate::http::session::{self, SessionUser};
+use crate::http::{page, AppState};
+use crate::ingest::notify::{self, ReparseReport};
+use crate::ingest::statement::{import_statement, ImportError, ImportReport};
+use crate::payments::qr;
+
+/// Unparsed texts listed on the page, newest first.
+const UNPARSED_SHOWN: i64 = 50;
+
+/// Longest CSRF part read from an upload (tokens are far shorter).
+const MAX_CSRF_LEN: usize = 256;
+
+/// What an action on the page did, shown above the rest.
+#[derive(Debug, Default)]
+struct Outcome {
+    /// The add-feed form's error (a text key).
+    feed_error: Option<&'static str>,
+    /// A notification feed's ingest URL, just created (shown this once).
+    ingest_url: Option<String>,
+    /// What a re-parse did.
+    reparse: Option<ReparseReport>,
+    /// What a statement import did.
+    import: Option<ImportReport>,
+    /// Why a statement upload failed.
+    import_error: Option<String>,
+}
+
+/// An unparsed text as the page lists it.
+#[derive(Debug, Serialize)]
+struct UnparsedRow {
+    id: i64,
+    received: String,
+    sender: String,
+    text: String,
+    reason: String,
+}
+
+impl From<UnparsedText> for UnparsedRow {
+    fn from(u: UnparsedText) -> Self {
+        Self {
+            id: u.id,
+            received: render_vn(u.received_at),
+            sender: u.sender,
+            text: u.body,
+            reason: u.reason,
+        }
+    }
+}
+
+/// The signed-in business's account `id` (None when the id is not a number or not one of its
+/// accounts); Err with the page to answer when the database fails.
+async fn find(
+    state: &AppState,
+    user: &SessionUser,
+    id: &str,
+) -> Result<Option<BankAccount>, Response> {
+    let Ok(id) = id.parse::<i64>() else {
+        return Ok(None);
+    };
+    state
+        .store
+        .get_account(user.business_id, id)
+        .await
+        .map_err(page::unavailable)
+}
+
+/// The request's page context: who, in which language, for which URI.
+struct Request<'a> {
+    state: &'a AppState,
+    user: &'a SessionUser,
+    uri: &'a Uri,
+    headers: &'a HeaderMap,
+    lang: &'static str,
+}
+
+impl Request<'_> {
+    /// The account of path segment `id`, or the response to give (404, 503).
+    async fn account(&self, id: &str) -> Result<BankAccount, Response> {
+        match find(self.state, self.user, id).await? {
+            Some(account) => Ok(account),
+            None => Err(accounts::not_found(self.state, self.user, self.uri, self.lang).await),
+        }
+    }
+
+    /// Where forwarders reach this server (see [`origin`]).
+    fn origin(&self) -> String {
+        origin(
+            &self.state.payments.public_url,
+            self.headers,
+            session::is_secure(self.state, self.headers),
+        )
+    }
+
+    /// The account's page with `outcome`.
+    async fn render(
+        &self,
+        account: &BankAccount,
+        status: StatusCode,
+        outcome: Outcome,
+    ) -> Response {
+        let (state, business) = (self.state, self.user.business_id);
+        let read = async {
+            let feeds = state.store.list_feeds(business, Some(account.id)).await?;
+            let row = AccountRow::read(state, account, &feeds, self.lang).await?;
+            let unparsed = state
+                .store
+                .list_unparsed(business, Some(account.id), UNPARSED_SHOWN)
+                .await?;
+            crate::storage::StoreResult::Ok((row, unparsed))
+        };
+        let (row, unparsed) = match read.await {
+            Ok(found) => found,
+            Err(e) => return page::unavailable(e),
+        };
+        let unparsed: Vec<UnparsedRow> = unparsed.into_iter().map(Into::into).collect();
+        let qr_svg = outcome.ingest_url.as_deref().and_then(|url| {
+            let svg = qr::svg(url).ok()?;
+            // Inline in HTML: the element without its XML declaration.
+            Some(
+                svg.find("<svg")
+                    .map_or(svg.as_str(), |i| &svg[i..])
+                    .to_string(),
+            )
+        });
+        let view = View {
+            user: self.user,
+            lang: self.lang,
+            uri: self.uri,
+            active: "accounts",
+        };
+        view.render(
+            state,
+            status,
+            "dashboard/account.html",
+            minijinja::context! {
+                account => row,
+                unparsed,
+                email => &self.user.email,
+                feed_error => outcome.feed_error,
+                ingest_url => outcome.ingest_url,
+                qr_svg,
+                reparse => outcome.reparse,
+                import => outcome.import,
+                import_error => outcome.import_error,
+            },
+        )
+        .await
+    }
+}
+
+/// Where forwarders reach this server: `public_url` (`--public-url`) when set, else the host
+/// the page was asked from, over HTTPS when the request came `secure`ly.
+fn origin(public_url: &str, headers: &HeaderMap, secure: bool) -> String {
+    if !public_url.is_empty() {
+        return public_url.to_string();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if secure { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+/// `GET /dashboard/accounts/{id}`.
+pub async fn page(
+    State(state): State<AppState>,
+    user: SessionUser,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let req = Request {
+        lang: language(&uri, &headers),
+        state: &state,
+        user: &user,
+        uri: &uri,
+        headers: &headers,
+    };
+    match req.account(&id).await {
+        Ok(account) => {
+            req.render(&account, StatusCode::OK, Outcome::default())
+                .await
+        }
+        Err(response) => response,
+    }
+}
+
+/// `POST /dashboard/accounts/{id}/feeds`: adds a notification feed (`kind=notify`, optional
+/// `secret`), shown with its ingest URL this once, or a demo-bank feed (`kind=demo`,
+/// `per_minute`, `interval`), then back to the page.
+pub async fn add_feed(
+    State(state): State<AppState>,
+    user: SessionUser,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let req = Request {
+        lang: language(&uri, &headers),
+        state: &state,
+        user: &user,
+        uri: &uri,
+        headers: &headers,
+    };
+    let form = Form::parse(&body);
+    if !user.check_csrf(form.get("csrf")) {
+        return page::forbidden(req.lang);
+    }
+    let account = match req.account(&id).await {
+        Ok(account) => account,
+        Err(response) => return response,
+    };
+    let refused = |key| Outcome {
+        feed_error: Some(key),
+        ..Outcome::default()
+    };
+    let token = FeedToken::generate();
+    let new = match form.get("kind") {
+        "notify" => match NewFeed::notify(&token, form.get("secret")) {
+            Ok(new) => new,
+            Err(_) => {
+                return req
+                    .render(&account, StatusCode::BAD_REQUEST, refused("acc_err_secret"))
+                    .await
+            }
+        },
+        "demo" => {
+            let number = |name| {
+                let text = form.get(name).trim();
+                if text.is_empty() {
+                    Ok(None)
+                } else {
+                    text.parse().map(Some).map_err(|_| ())
+                }
+            };
+            let settings = match (number("per_minute"), number("interval")) {
+                (Ok(rate), Ok(interval)) => NewFeed::demo(rate, interval.map(|s: f64| s as i64))
+                    .map_err(|e| match e {
+                        DemoError::Rate(_) => "acc_err_rate",
+                        DemoError::Interval(_) => "acc_err_interval",
+                    }),
+                (Err(()), _) => Err("acc_err_rate"),
+                (_, Err(())) => Err("acc_err_interval"),
+            };
+            match settings {
+                Ok(new) => new,
+                Err(key) => {
+                    return req
+                        .render(&account, StatusCode::BAD_REQUEST, refused(key))
+                        .await
+                }
+            }
+        }
+        _ => {
+            return req
+                .render(&account, StatusCode::BAD_REQUEST, refused("acc_err_kind"))
+                .await
+        }
+    };
+    let pull = new.settings.is_pull();
+    match feeds::add(&state, user.business_id, account.id, &new).await {
+        Ok(_) if pull => session::redirect(&format!(
+            "/dashboard/accounts/{}?lang={}",
+            account.id, req.lang
+        )),
+        Ok(_) => {
+            let url = format!("{}/ingest/notify/{}", req.origin(), token.expose());
+            let outcome = Outcome {
+                ingest_url: Some(url),
+                ..Outcome::default()
+            };
+            req.render(&account, StatusCode::OK, outcome).await
+        }
+        Err(e) => page::unavailable(e),
+    }
+}
+
+/// `POST /dashboard/accounts/{id}/feeds/{feed_id}/disable`: turns a feed off.
+pub async fn disable_feed(
+    State(state): State<AppState>,
+    user: SessionUser,
+    uri: Uri,
+    headers: HeaderMap,
+    Path((id, feed_id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let req = Request {
+        lang: language(&uri, &headers),
+        state: &state,
+        user: &user,
+        uri: &uri,
+        headers: &headers,
+    };
+    if !user.check_csrf(Form::parse(&body).get("csrf")) {
+        return page::forbidden(req.lang);
+    }
+    let account = match req.account(&id).await {
+        Ok(account) => account,
+        Err(response) => return response,
+    };
+    let Ok(feed_id) = feed_id.parse::<i64>() else {
+        return accounts::not_found(&state, &user, &uri, req.lang).await;
+    };
+    match feeds::disable_of_account(&state, user.business_id, account.id, feed_id).await {
+        Ok(Some(_)) => session::redirect(&format!(
+            "/dashboard/accounts/{}?lang={}",
+            account.id, req.lang
+        )),
+        Ok(None) => accounts::not_found(&state, &user, &uri, req.lang).await,
+        Err(e) => page::unavailable(e),
+    }
+}
+
+/// `POST /dashboard/accounts/{id}/reparse`: reads the account's unparsed texts again, like
+/// `POST /v2/accounts/{id}/unparsed/reparse`, and shows the report.
+pub async fn reparse(
+    State(state): State<AppState>,
+    user: SessionUser,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let req = Request {
+        lang: language(&uri, &headers),
+        state: &state,
+        user: &user,
+        uri: &uri,
+        headers: &headers,
+    };
+    if !user.check_csrf(Form::parse(&body).get("csrf")) {
+        return page::forbidden(req.lang);
+    }
+    let account = match req.account(&id).await {
+        Ok(account) => account,
+        Err(response) => return response,
+    };
+    match notify::reparse(&state.notify_services(), user.business_id, Some(account.id)).await {
+        Ok(report) => {
+            let outcome = Outcome {
+                reparse: Some(report),
+                ..Outcome::default()
+            };
+            req.render(&account, StatusCode::OK, outcome).await
+        }
+        Err(e) => page::unavailable(e),
+    }
+}
+
+/// `POST /dashboard/accounts/{id}/statements`: imports a statement file like
+/// `POST /v2/accounts/{id}/statements` (same parts, same limit) and shows the report. The
+/// CSRF token must be the first part, so that nothing is read before it is checked.
+pub async fn upload(
+    State(state): State<AppState>,
+    user: SessionUser,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> Response {
+    let req = Request {
+        lang: language(&uri, &headers),
+        state: &state,
+        user: &user,
+        uri: &uri,
+        headers: &headers,
+    };
+    if !user.check_csrf(&first_csrf(&mut multipart).await) {
+        return page::forbidden(req.lang);
+    }
+    let account = match req.account(&id).await {
+        Ok(account) => account,
+        Err(response) => return response,
+    };
+    let failed = |status, message: String| {
+        let outcome = Outcome {
+            import_error: Some(message),
+            ..Outcome::default()
+        };
+        (status, outcome)
+    };
+    let (status, outcome) = match statements::read_parts(&mut multipart).await {
+        Err(e) => failed(e.status(), e.message().to_string()),
+        Ok((file, options)) => {
+            match import_statement(state.store.as_ref(), &account, options, file, |_| {}).await {
+                Ok(report) => (
+                    StatusCode::OK,
+                    Outcome {
+                        import: Some(report),
+                        ..Outcome::default()
+                    },
+                ),
+                Err(ImportError::Header(message)) => failed(StatusCode::BAD_REQUEST, message),
+                Err(ImportError::Ingest(e)) => return page::unavailable(e),
+            }
+        }
+    };
+    req.render(&account, status, outcome).await
+}
+
+/// The value of the body's first part when it is `csrf` and short ("" otherwise).
+async fn first_csrf(multipart: &mut Multipart) -> String {
+    let Ok(Some(mut field)) = multipart.next_field().await else {
+        return String::new();
+    };
+    if field.name() != Some("csrf") {
+        return String::new();
+    }
+    let mut value = Vec::new();
+    while let Ok(Some(chunk)) = field.chunk().await {
+        value.extend_from_slice(&chunk);
+        if value.len() > MAX_CSRF_LEN {
+            return String::new();
+        }
+    }
+    String::from_utf8(value).unwrap_or_default()
+}
+
+/// `GET /dashboard/accounts.js`: sends the statement form with upload progress.
+pub async fn script() -> Response {
+    super::javascript(include_str!("../../../../templates/dashboard/accounts.js"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::texts;
+    use super::origin;
+    use crate::http::page;
+    use axum::http::{header, HeaderMap};
+
+    #[test]
+    fn the_ingest_url_starts_with_the_public_url_else_the_host() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, "tingting.lan:8080".parse().unwrap());
+        assert_eq!(origin("", &headers, false), "http://tingting.lan:8080");
+        assert_eq!(origin("", &headers, true), "https://tingting.lan:8080");
+        assert_eq!(
+            origin("https://tt.example.vn", &headers, false),
+            "https://tt.example.vn"
+        );
+        assert_eq!(origin("", &HeaderMap::new(), false), "http://localhost");
+    }
+
+    #[test]
+    fn the_account_page_escapes_texts_and_inlines_the_qr_code() {
+        let html = page::templates()
+            .get_template("dashboard/account.html")
+            .unwrap()
+            .render(minijinja::context! {
+                lang => "en",
+                t => minijinja::Value::from_serialize(texts("en")),
+                active => "accounts",
+                switch_url => "/dashboard/accounts/1?lang=vi",
+                business_name => "Hoa Sen",
+                email => "owner@hoasen.vn",
+                csrf => "tok",
+                account => minijinja::context! {
+                    id => 1, bank => "ACB", number => "12345678", name => "", feeds => Vec::<()>::new(),
+                },
+                unparsed => vec![minijinja::context! {
+                    id => 3, received => "2026-11-30 10:00:00", sender => "ACB",
+                    text => "<script>alert(1)</script>", reason => "no amount",
+                }],
+                ingest_url => "https://tt.example.vn/ingest/notify/ttn_x",
+                qr_svg => "<svg class=\"qr\"></svg>",
+            })
+            .unwrap();
+        assert!(html.contains("&lt;script&gt;alert(1)") && !html.contains("<script>alert"));
+        assert!(
+            html.contains("<svg class=\"qr\"></svg>"),
+            "the QR code is inline"
+        );
+        assert!(html.contains(r#"{"from":"%from%","text":"%text%","sentStamp":%sentStamp%}"#));
+        // Sign-out, add feed, re-parse, upload (no feed to turn off).
+        assert_eq!(html.matches(r#"name="csrf" value="tok""#).count(), 4);
+        assert!(html.contains(r#"<script src="/dashboard/accounts.js" defer></script>"#));
+    }
+}

@@ -324,7 +324,7 @@ impl Browser {
             let command = format!("element/{}/{command}", self.find(css).await?);
             let body = (method == Method::POST).then(|| json!({}));
             match self.try_call(&method, &command, body.as_ref()).await {
-                Err(error) if error["error"] == "stale element reference" => continue,
+                Err(error) if is_stale(&error) => continue,
                 result => {
                     let path = format!("{}/{command}", self.session);
                     return Some(expect(&method, &path, result));
@@ -429,6 +429,16 @@ async fn request(
 /// The value of a WebDriver answer; panics with the endpoint and the error JSON on an error.
 fn expect(method: &Method, path: &str, result: Result<Value, Value>) -> Value {
     result.unwrap_or_else(|error| panic!("WebDriver {method} {path} failed: {error}"))
+}
+
+/// Whether a WebDriver error says the element is gone: "stale element reference", or, while
+/// a navigation replaces the document, chromedriver's "unknown error" that the node "does not
+/// belong to the document".
+fn is_stale(error: &Value) -> bool {
+    error["error"] == "stale element reference"
+        || error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("does not belong to the document"))
 }
 
 /// A JSON value that must be a string.

@@ -6,14 +6,13 @@
 //! multipart, sent with upload progress by `/dashboard/accounts.js` when scripts run).
 //! Every form carries the session's CSRF token; another business's account is a 404.
 
-use axum::body::Bytes;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use serde::Serialize;
 
 use super::accounts::{self, AccountRow};
-use super::{language, Form, View};
+use super::{language, Posted, View};
 use crate::domain::time::render_vn;
 use crate::domain::{BankAccount, DemoError, FeedToken, NewFeed, UnparsedText};
 use crate::http::routes::{feeds, statements};
@@ -92,13 +91,29 @@ struct Request<'a> {
     lang: &'static str,
 }
 
-impl Request<'_> {
+impl<'a> Request<'a> {
+    /// The context of a posted form.
+    fn posted(state: &'a AppState, posted: &'a Posted) -> Self {
+        Self {
+            state,
+            user: &posted.user,
+            uri: &posted.uri,
+            headers: &posted.headers,
+            lang: posted.lang,
+        }
+    }
+
     /// The account of path segment `id`, or the response to give (404, 503).
     async fn account(&self, id: &str) -> Result<BankAccount, Response> {
         match find(self.state, self.user, id).await? {
             Some(account) => Ok(account),
-            None => Err(accounts::not_found(self.state, self.user, self.uri, self.lang).await),
+            None => Err(self.not_found().await),
         }
+    }
+
+    /// The accounts page answering 404.
+    async fn not_found(&self) -> Response {
+        accounts::not_found(self.state, self.user, self.uri, self.lang).await
     }
 
     /// Where forwarders reach this server (see [`origin`]).
@@ -210,23 +225,12 @@ pub async fn page(
 /// `per_minute`, `interval`), then back to the page.
 pub async fn add_feed(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    body: Bytes,
+    posted: Posted,
 ) -> Response {
-    let req = Request {
-        lang: language(&uri, &headers),
-        state: &state,
-        user: &user,
-        uri: &uri,
-        headers: &headers,
-    };
-    let form = Form::parse(&body);
-    if !user.check_csrf(form.get("csrf")) {
-        return page::forbidden(req.lang);
-    }
+    let req = Request::posted(&state, &posted);
+    let user = &posted.user;
+    let form = &posted.form;
     let account = match req.account(&id).await {
         Ok(account) => account,
         Err(response) => return response,
@@ -299,35 +303,24 @@ pub async fn add_feed(
 /// `POST /dashboard/accounts/{id}/feeds/{feed_id}/disable`: turns a feed off.
 pub async fn disable_feed(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
     Path((id, feed_id)): Path<(String, String)>,
-    body: Bytes,
+    posted: Posted,
 ) -> Response {
-    let req = Request {
-        lang: language(&uri, &headers),
-        state: &state,
-        user: &user,
-        uri: &uri,
-        headers: &headers,
-    };
-    if !user.check_csrf(Form::parse(&body).get("csrf")) {
-        return page::forbidden(req.lang);
-    }
+    let req = Request::posted(&state, &posted);
+    let user = &posted.user;
     let account = match req.account(&id).await {
         Ok(account) => account,
         Err(response) => return response,
     };
     let Ok(feed_id) = feed_id.parse::<i64>() else {
-        return accounts::not_found(&state, &user, &uri, req.lang).await;
+        return req.not_found().await;
     };
     match feeds::disable_of_account(&state, user.business_id, account.id, feed_id).await {
         Ok(Some(_)) => session::redirect(&format!(
             "/dashboard/accounts/{}?lang={}",
             account.id, req.lang
         )),
-        Ok(None) => accounts::not_found(&state, &user, &uri, req.lang).await,
+        Ok(None) => req.not_found().await,
         Err(e) => page::unavailable(e),
     }
 }
@@ -336,22 +329,11 @@ pub async fn disable_feed(
 /// `POST /v2/accounts/{id}/unparsed/reparse`, and shows the report.
 pub async fn reparse(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    body: Bytes,
+    posted: Posted,
 ) -> Response {
-    let req = Request {
-        lang: language(&uri, &headers),
-        state: &state,
-        user: &user,
-        uri: &uri,
-        headers: &headers,
-    };
-    if !user.check_csrf(Form::parse(&body).get("csrf")) {
-        return page::forbidden(req.lang);
-    }
+    let req = Request::posted(&state, &posted);
+    let user = &posted.user;
     let account = match req.account(&id).await {
         Ok(account) => account,
         Err(response) => return response,

@@ -2,14 +2,13 @@
 //! and a form to add one (`POST /dashboard/accounts`, checked like `tingting account add`).
 //! Each account has its own page, [`super::account`].
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use serde::Serialize;
 
 use super::overview::feed_status;
-use super::{language, Form, View};
+use super::{language, Posted, View};
 use crate::domain::time::{date_of_day, render_vn};
 use crate::domain::{BankAccount, Feed, NewAccountError, NewBankAccount};
 use crate::http::page::{self, money};
@@ -167,16 +166,14 @@ pub async fn list(
 /// page; the form again with the error when the account is refused.
 pub async fn add(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Posted {
+        user,
+        lang,
+        uri,
+        form,
+        ..
+    }: Posted,
 ) -> Response {
-    let lang = language(&uri, &headers);
-    let form = Form::parse(&body);
-    if !user.check_csrf(form.get("csrf")) {
-        return page::forbidden(lang);
-    }
     let typed = Typed {
         bank: form.get("bank").to_string(),
         number: form.get("number").to_string(),

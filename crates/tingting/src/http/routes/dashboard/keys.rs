@@ -3,13 +3,12 @@
 //! `POST /dashboard/keys/{id}/revoke` revokes one, `POST /dashboard/apps/{client_id}/revoke`
 //! takes an app's access away. Every form carries the session's CSRF token.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use serde::Serialize;
 
-use super::{language, Form, View};
+use super::{language, Posted, View};
 use crate::domain::time::{now_ms, render_vn};
 use crate::domain::{Scope, Scopes, User};
 use crate::http::session::{self, SessionUser};
@@ -61,16 +60,14 @@ pub async fn page(
 /// none is), and shows it once.
 pub async fn create(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Posted {
+        user,
+        lang,
+        uri,
+        form,
+        ..
+    }: Posted,
 ) -> Response {
-    let lang = language(&uri, &headers);
-    let form = Form::parse(&body);
-    if !user.check_csrf(form.get("csrf")) {
-        return page::forbidden(lang);
-    }
     let label: String = form.get("label").trim().chars().take(MAX_LABEL).collect();
     let ticked = form.all("scope");
     let scopes = match Scopes::parse(&ticked.join(" ")) {
@@ -106,16 +103,9 @@ pub async fn create(
 /// `POST /dashboard/keys/{id}/revoke`.
 pub async fn revoke_key(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    body: Bytes,
+    Posted { user, lang, .. }: Posted,
 ) -> Response {
-    let lang = language(&uri, &headers);
-    if !user.check_csrf(Form::parse(&body).get("csrf")) {
-        return page::forbidden(lang);
-    }
     let Ok(id) = id.parse::<i64>() else {
         return session::redirect(&format!("/dashboard/keys?lang={lang}"));
     };
@@ -132,16 +122,9 @@ pub async fn revoke_key(
 /// `POST /dashboard/apps/{client_id}/revoke`.
 pub async fn revoke_app(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
     Path(client_id): Path<String>,
-    body: Bytes,
+    Posted { user, lang, .. }: Posted,
 ) -> Response {
-    let lang = language(&uri, &headers);
-    if !user.check_csrf(Form::parse(&body).get("csrf")) {
-        return page::forbidden(lang);
-    }
     let revoked = match state.store.find_client(&client_id).await {
         Ok(Some(client)) => {
             state

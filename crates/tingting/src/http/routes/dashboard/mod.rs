@@ -29,6 +29,7 @@ pub mod webhooks;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -224,6 +225,47 @@ impl Form {
             .filter(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
             .collect()
+    }
+}
+
+/// A form the signed-in person posted from a dashboard page: the session, the page language,
+/// the request URI and the fields. The form's CSRF token is checked before any handler runs:
+/// without the session's token the answer is the 403 page and nothing is done.
+pub struct Posted {
+    /// The signed-in person.
+    pub user: SessionUser,
+    /// The page language.
+    pub lang: &'static str,
+    /// The request's URI (pages rendered in answer keep its language switch).
+    pub uri: Uri,
+    /// The request's headers.
+    pub headers: HeaderMap,
+    /// The submitted fields.
+    pub form: Form,
+}
+
+impl FromRequest<AppState> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let user = SessionUser::from_request_parts(&mut parts, state).await?;
+        let lang = language(&parts.uri, &parts.headers);
+        // The router's body limit has already refused a larger request.
+        let Ok(body) = axum::body::to_bytes(body, crate::http::BODY_LIMIT).await else {
+            return Err(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+        };
+        let form = Form::parse(&body);
+        if !user.check_csrf(form.get("csrf")) {
+            return Err(page::forbidden(lang));
+        }
+        Ok(Self {
+            user,
+            lang,
+            uri: parts.uri,
+            headers: parts.headers,
+            form,
+        })
     }
 }
 

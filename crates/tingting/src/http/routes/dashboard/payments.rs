@@ -13,13 +13,12 @@
 //! Every form carries the session's CSRF token; every read and change is of
 //! `user.business_id` only (another business's id is this page's 404).
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use serde::Serialize;
 
-use super::{javascript, language, query_pairs, AccountNames, Form, View};
+use super::{javascript, language, query_pairs, AccountNames, Form, Posted, View};
 use crate::domain::payment::{PaymentRequest, StatusFilter, DEFAULT_EXPIRY_S, MAX_DESCRIPTION};
 use crate::domain::time::{now_ms, render_vn};
 use crate::domain::BankAccount;
@@ -256,16 +255,14 @@ pub async fn list(
 /// form filled again and its errors (400) when something is wrong.
 pub async fn create(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Posted {
+        user,
+        lang,
+        uri,
+        form,
+        ..
+    }: Posted,
 ) -> Response {
-    let lang = language(&uri, &headers);
-    let form = Form::parse(&body);
-    if !user.check_csrf(form.get("csrf")) {
-        return page::forbidden(lang);
-    }
     let draft = Draft::of(&form);
     let accounts = match state.store.list_accounts(user.business_id).await {
         Ok(accounts) => accounts,
@@ -524,15 +521,10 @@ fn qr_svg(account: &BankAccount, r: &PaymentRequest) -> Option<String> {
 /// back to its page (which shows what it is now, also when it could not be cancelled).
 pub async fn cancel(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Posted {
+        user, lang, uri, ..
+    }: Posted,
 ) -> Response {
-    let lang = language(&uri, &headers);
-    if !user.check_csrf(Form::parse(&body).get("csrf")) {
-        return page::forbidden(lang);
-    }
     let view = View {
         user: &user,
         lang,

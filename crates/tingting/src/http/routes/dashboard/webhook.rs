@@ -5,7 +5,6 @@
 //! response excerpts and a retry of a failed delivery
 //! (`POST .../deliveries/{delivery}/retry`). Another business's webhook is a 404.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
@@ -15,7 +14,7 @@ use serde::Serialize;
 use super::webhooks::{
     self, account_choices, FormError, List, SettingsForm, DISABLED_BY_OWNER, FORMATS,
 };
-use super::{language, query_pairs, AccountNames, Form, View};
+use super::{language, query_pairs, AccountNames, Posted, View};
 use crate::delivery::replay::{self, ReplayError};
 use crate::delivery::settings;
 use crate::domain::time::{now_ms, render_vn, vn_today};
@@ -131,19 +130,15 @@ fn back(id: i64, lang: &str, done: &str) -> Response {
     session::redirect(&format!("/dashboard/webhooks/{id}?lang={lang}&done={done}"))
 }
 
-/// Reads the webhook an action is about; `Err` is the answer to give instead (403 without
-/// the CSRF token, 404 for another business's webhook).
+/// Reads the webhook an action is about; `Err` is the answer to give instead (404 for
+/// another business's webhook).
 async fn action_target(
     state: &AppState,
     user: &SessionUser,
     uri: &Uri,
     lang: &'static str,
-    form: &Form,
     id: &str,
 ) -> Result<Webhook, Response> {
-    if !user.check_csrf(form.get("csrf")) {
-        return Err(page::forbidden(lang));
-    }
     match load(state, user, id).await {
         Ok(Some(w)) => Ok(w),
         Ok(None) => Err(missing(state, user, uri, lang).await),
@@ -180,15 +175,16 @@ pub async fn page(
 /// signed webhook keeps its secret while its format stays). Unticking "enabled" disables it.
 pub async fn update(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    body: Bytes,
+    Posted {
+        user,
+        lang,
+        uri,
+        form,
+        ..
+    }: Posted,
 ) -> Response {
-    let lang = language(&uri, &headers);
-    let form = Form::parse(&body);
-    let previous = match action_target(&state, &user, &uri, lang, &form, &id).await {
+    let previous = match action_target(&state, &user, &uri, lang, &id).await {
         Ok(w) => w,
         Err(answer) => return answer,
     };
@@ -245,15 +241,16 @@ async fn save(
 /// `POST /dashboard/webhooks/{id}/delete`.
 pub async fn delete(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    body: Bytes,
+    Posted {
+        user,
+        lang,
+        uri,
+        form: _,
+        ..
+    }: Posted,
 ) -> Response {
-    let lang = language(&uri, &headers);
-    let form = Form::parse(&body);
-    let webhook = match action_target(&state, &user, &uri, lang, &form, &id).await {
+    let webhook = match action_target(&state, &user, &uri, lang, &id).await {
         Ok(w) => w,
         Err(answer) => return answer,
     };
@@ -271,15 +268,16 @@ pub async fn delete(
 /// `POST /v2/webhooks/{id}/test`); the log follows it.
 pub async fn test(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    body: Bytes,
+    Posted {
+        user,
+        lang,
+        uri,
+        form: _,
+        ..
+    }: Posted,
 ) -> Response {
-    let lang = language(&uri, &headers);
-    let form = Form::parse(&body);
-    let webhook = match action_target(&state, &user, &uri, lang, &form, &id).await {
+    let webhook = match action_target(&state, &user, &uri, lang, &id).await {
         Ok(w) => w,
         Err(answer) => return answer,
     };
@@ -301,15 +299,16 @@ pub async fn test(
 /// stays as it was.
 pub async fn rotate(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    body: Bytes,
+    Posted {
+        user,
+        lang,
+        uri,
+        form: _,
+        ..
+    }: Posted,
 ) -> Response {
-    let lang = language(&uri, &headers);
-    let form = Form::parse(&body);
-    let webhook = match action_target(&state, &user, &uri, lang, &form, &id).await {
+    let webhook = match action_target(&state, &user, &uri, lang, &id).await {
         Ok(w) => w,
         Err(answer) => return answer,
     };
@@ -328,15 +327,16 @@ pub async fn rotate(
 /// from `from` to `to` (Vietnam dates, inclusive), as `POST /v2/webhooks/{id}/replay`.
 pub async fn replay(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    body: Bytes,
+    Posted {
+        user,
+        lang,
+        uri,
+        form,
+        ..
+    }: Posted,
 ) -> Response {
-    let lang = language(&uri, &headers);
-    let form = Form::parse(&body);
-    let webhook = match action_target(&state, &user, &uri, lang, &form, &id).await {
+    let webhook = match action_target(&state, &user, &uri, lang, &id).await {
         Ok(w) => w,
         Err(answer) => return answer,
     };
@@ -373,15 +373,12 @@ pub async fn replay(
 /// now (as `POST /v2/deliveries/{id}/retry`).
 pub async fn retry(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
     Path((id, delivery)): Path<(String, String)>,
-    body: Bytes,
+    Posted {
+        user, lang, uri, ..
+    }: Posted,
 ) -> Response {
-    let lang = language(&uri, &headers);
-    let form = Form::parse(&body);
-    if let Err(answer) = action_target(&state, &user, &uri, lang, &form, &id).await {
+    if let Err(answer) = action_target(&state, &user, &uri, lang, &id).await {
         return answer;
     }
     let Ok(delivery) = delivery.parse::<i64>() else {

@@ -3,13 +3,12 @@
 //! validated by [`settings::validate`], as the API's requests are; one webhook's own page is
 //! [`super::webhook`].
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use serde::Serialize;
 
-use super::{language, AccountNames, Form, View};
+use super::{language, AccountNames, Form, Posted, View};
 use crate::delivery::settings::{self, AccountRef, SettingsError, WebhookInput};
 use crate::domain::time::{now_ms, render_vn};
 use crate::domain::{BankAccount, Webhook, WebhookFormat};
@@ -210,16 +209,14 @@ pub async fn page(
 /// the signed formats); the list with the error when the form is refused.
 pub async fn create(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Posted {
+        user,
+        lang,
+        uri,
+        form,
+        ..
+    }: Posted,
 ) -> Response {
-    let lang = language(&uri, &headers);
-    let form = Form::parse(&body);
-    if !user.check_csrf(form.get("csrf")) {
-        return page::forbidden(lang);
-    }
     let submitted = SettingsForm::submitted(&form);
     let accounts = match state.store.list_accounts(user.business_id).await {
         Ok(a) => a,

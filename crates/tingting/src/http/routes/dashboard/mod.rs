@@ -269,6 +269,28 @@ impl FromRequest<AppState> for Posted {
     }
 }
 
+/// The value of query parameter `name`, trimmed; a repeated one's last ("" when missing).
+pub fn last_value(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// The last page number a list follows (its offset stays far from overflowing).
+pub const MAX_PAGE: i64 = 1_000_000;
+
+/// Query parameter `page`: from 1 to [`MAX_PAGE`]; 1 when missing or not a positive number.
+pub fn page_number(pairs: &[(String, String)]) -> i64 {
+    last_value(pairs, "page")
+        .parse::<i64>()
+        .ok()
+        .filter(|p| *p >= 1)
+        .map_or(1, |p| p.min(MAX_PAGE))
+}
+
 /// This page in the other language: the same path and query with `lang=other`.
 fn switch_url(uri: &Uri, other: &str) -> String {
     let mut query = url::form_urlencoded::Serializer::new(String::new());

@@ -18,7 +18,9 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use serde::Serialize;
 
-use super::{javascript, language, query_pairs, AccountNames, Form, Posted, View};
+use super::{
+    javascript, language, last_value, page_number, query_pairs, AccountNames, Form, Posted, View,
+};
 use crate::domain::payment::{PaymentRequest, StatusFilter, DEFAULT_EXPIRY_S, MAX_DESCRIPTION};
 use crate::domain::time::{now_ms, render_vn};
 use crate::domain::BankAccount;
@@ -31,8 +33,6 @@ use crate::storage::{PaymentQuery, StoreError, StoreResult};
 
 /// Requests per page.
 pub const PAGE_SIZE: i64 = 20;
-/// The last page number followed (the offset stays far from overflowing).
-const MAX_PAGE: i64 = 1_000_000;
 /// The statuses the filter offers, as shown.
 const STATUSES: [&str; 5] = ["pending", "underpaid", "paid", "expired", "cancelled"];
 
@@ -49,14 +49,7 @@ impl Params {
     /// The parameters of a query string's pairs (the last value of a repeated one; a page
     /// that is not a positive number is the first).
     pub fn from_pairs(pairs: &[(String, String)]) -> Self {
-        let last = |name: &str| {
-            pairs
-                .iter()
-                .rev()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.trim().to_string())
-                .unwrap_or_default()
-        };
+        let last = |name: &str| last_value(pairs, name);
         let status = last("status");
         Self {
             status: if status == "all" {
@@ -64,11 +57,7 @@ impl Params {
             } else {
                 status
             },
-            page: last("page")
-                .parse::<i64>()
-                .ok()
-                .filter(|p| *p >= 1)
-                .map_or(1, |p| p.min(MAX_PAGE)),
+            page: page_number(pairs),
         }
     }
 

@@ -12,7 +12,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{language, query_pairs, AccountNames, TransactionRow, View};
+use super::{language, last_value, page_number, query_pairs, AccountNames, TransactionRow, View};
 use crate::domain::time::{day_of_date, render_vn};
 use crate::domain::{BankAccount, Delivery, Transaction};
 use crate::http::page::{self, money};
@@ -22,8 +22,6 @@ use crate::storage::{Direction, SearchPage, StoreResult, TransactionFilter};
 
 /// Transactions per page.
 pub const PAGE_SIZE: i64 = 50;
-/// The last page number followed (the offset stays far from overflowing).
-const MAX_PAGE: i64 = 1_000_000;
 
 /// The list's parameters as typed: they refill the form and make its links.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -46,14 +44,7 @@ impl Params {
     /// The parameters of a query string's pairs (a repeated one takes its last value; unknown
     /// ones are ignored; a page that is not a positive number is the first).
     pub fn from_pairs(pairs: &[(String, String)]) -> Self {
-        let last = |name: &str| {
-            pairs
-                .iter()
-                .rev()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.trim().to_string())
-                .unwrap_or_default()
-        };
+        let last = |name: &str| last_value(pairs, name);
         let direction = last("direction");
         Self {
             q: crate::storage::clean_search_text(&last("q")),
@@ -65,11 +56,7 @@ impl Params {
             } else {
                 direction
             },
-            page: last("page")
-                .parse::<i64>()
-                .ok()
-                .filter(|p| *p >= 1)
-                .map_or(1, |p| p.min(MAX_PAGE)),
+            page: page_number(pairs),
         }
     }
 
@@ -446,7 +433,10 @@ mod tests {
             1,
             "not a number that fits"
         );
-        assert_eq!(Params::from_pairs(&pairs("page=9999999")).page, MAX_PAGE);
+        assert_eq!(
+            Params::from_pairs(&pairs("page=9999999")).page,
+            crate::http::routes::dashboard::MAX_PAGE
+        );
         let all = Params::from_pairs(&pairs("direction=all&account=all"));
         assert_eq!(all.filter(&[]), Ok(TransactionFilter::default()));
     }

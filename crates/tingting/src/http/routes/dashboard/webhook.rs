@@ -243,11 +243,7 @@ pub async fn delete(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Posted {
-        user,
-        lang,
-        uri,
-        form: _,
-        ..
+        user, lang, uri, ..
     }: Posted,
 ) -> Response {
     let webhook = match action_target(&state, &user, &uri, lang, &id).await {
@@ -270,11 +266,7 @@ pub async fn test(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Posted {
-        user,
-        lang,
-        uri,
-        form: _,
-        ..
+        user, lang, uri, ..
     }: Posted,
 ) -> Response {
     let webhook = match action_target(&state, &user, &uri, lang, &id).await {
@@ -301,11 +293,7 @@ pub async fn rotate(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Posted {
-        user,
-        lang,
-        uri,
-        form: _,
-        ..
+        user, lang, uri, ..
     }: Posted,
 ) -> Response {
     let webhook = match action_target(&state, &user, &uri, lang, &id).await {

@@ -1,18 +1,23 @@
 //! The dashboard (**ours**): server-rendered pages where a business owner, signed in with a
-//! browser session, sees their money.
+//! browser session, sees their money and manages what tingting does with it.
 //!
-//! - `GET /dashboard`: the overview (today's and this month's money in and out, a 30-day
-//!   chart, the latest transactions arriving live, accounts and feed health);
-//! - `GET /dashboard/transactions`: search and filters, paged; `GET /dashboard/transactions.csv`
-//!   the same selection as CSV; `GET /dashboard/transactions/{id}`: one transaction with its
-//!   raw source text and webhook deliveries;
-//! - `GET /dashboard/live`: the overview's event stream; `GET /dashboard/dashboard.js`: the one
-//!   small script (shipped in the binary) that applies it.
+//! - `/dashboard` ([`overview`]): today's and this month's money in and out, a 30-day chart,
+//!   the latest transactions arriving live (`/dashboard/live`, [`live`]), accounts and feed
+//!   health;
+//! - `/dashboard/transactions` ([`transactions`], [`export`]): search and filters, paged, the
+//!   same selection as CSV, one transaction with its raw source text and webhook deliveries;
+//! - `/dashboard/accounts` ([`accounts`], [`account`]): bank accounts, their feeds (the ingest
+//!   URL of a notification feed with its QR code), unparsed texts, statement upload;
+//! - `/dashboard/payments` ([`payments`]): payment requests with their VietQR codes;
+//! - `/dashboard/webhooks` ([`webhooks`], [`webhook`]): webhooks, their secrets, test pings,
+//!   delivery log, retry and replay;
+//! - `/dashboard/keys` ([`keys`]): API keys and authorized partner apps.
 //!
-//! Every handler takes [`SessionUser`] (signed out: a redirect to the login page) and reads
-//! only the rows of `user.business_id`. Pages are Vietnamese by default, English with
-//! `?lang=en` or an English Accept-Language; their texts live in
-//! `templates/dashboard/texts.json`, side by side.
+//! Every handler takes [`SessionUser`] (signed out: a redirect to the login page), or
+//! [`Posted`] for a form (its CSRF token checked first), and reads only the rows of
+//! `user.business_id`. Pages are Vietnamese by default, English with `?lang=en` or an English
+//! Accept-Language; their texts live in `templates/dashboard/texts.json`, side by side. Their
+//! few small scripts are shipped in the binary and served by [`javascript`].
 
 pub mod account;
 pub mod accounts;

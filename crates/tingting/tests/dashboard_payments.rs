@@ -419,6 +419,33 @@ async fn forms_refuse_what_they_cannot_use(backend: Backend) {
     assert!(html.contains(r#"data-error="code_taken""#), "{html}");
     assert!(html.contains("This order code is already used"), "{html}");
     assert_eq!(count(&srv, &t).await, 2);
+
+    // The page's form sent twice (a double tap): one request, the same page both times.
+    let (_, html) = get(&c, &srv, "/dashboard/payments?lang=en").await;
+    let once = {
+        let at = html.find(r#"name="once" value=""#).expect("a once field") + 19;
+        html[at..].split('"').next().unwrap().to_string()
+    };
+    assert_eq!(once.len(), 32, "{once}");
+    let mut twice = form(&vcb_id, "75000", "", "30", "");
+    twice.push(("once", once.clone()));
+    let first = post(twice.clone()).await.unwrap();
+    let second = post(twice).await.unwrap();
+    assert_eq!(
+        (first.status().as_u16(), second.status().as_u16()),
+        (303, 303)
+    );
+    assert_eq!(first.headers()[LOCATION], second.headers()[LOCATION]);
+    assert_eq!(count(&srv, &t).await, 3);
+    // The same form sent back with other values: refused, with a fresh form.
+    let mut changed = form(&vcb_id, "80000", "", "30", "");
+    changed.push(("once", once.clone()));
+    let resp = post(changed).await.unwrap();
+    assert_eq!(resp.status(), 400);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains(r#"data-error="resubmitted""#), "{html}");
+    assert!(!html.contains(&once), "a fresh one-time value");
+    assert_eq!(count(&srv, &t).await, 3);
 }
 
 async fn status_filter_and_pages(backend: Backend) {

@@ -225,6 +225,13 @@ pub async fn create(
     }
 }
 
+/// The digest an idempotency key is stored with: the same key may only create the same
+/// request again.
+pub fn digest(req: &CreatePayment) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(serde_json::to_vec(req).unwrap_or_default()))
+}
+
 /// Why a payment request was not cancelled.
 #[derive(Debug, thiserror::Error)]
 pub enum CancelError {

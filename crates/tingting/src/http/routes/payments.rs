@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::accounts::find;
@@ -184,7 +183,7 @@ pub async fn create(
             Some(key.to_string())
         }
     };
-    let request_digest = hex::encode(Sha256::digest(serde_json::to_vec(&req).unwrap_or_default()));
+    let request_digest = requests::digest(&req);
     let defaults = Defaults {
         prefix: &state.payments.prefix,
         tolerance: state.payments.tolerance,

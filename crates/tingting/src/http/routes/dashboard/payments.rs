@@ -260,6 +260,11 @@ pub async fn create(
     let created = match draft.request(&accounts) {
         Err(errors) => Err(errors),
         Ok(req) => {
+            // The form's one-time value: submitted twice (a double tap, a resent form), it
+            // gives the request it already made.
+            let once = form.get("once");
+            let idempotency = (!once.is_empty() && once.len() <= MAX_ONCE)
+                .then(|| (format!("dashboard:{once}"), requests::digest(&req)));
             let defaults = Defaults {
                 prefix: &state.payments.prefix,
                 tolerance: state.payments.tolerance,
@@ -269,13 +274,18 @@ pub async fn create(
                 defaults,
                 user.business_id,
                 &req,
-                None,
+                idempotency,
                 now_ms(),
             )
             .await;
             match made {
                 Ok(r) => Ok(r),
                 Err(CreateError::Invalid(invalid)) => Err(vec![field_error(invalid.field)]),
+                Err(CreateError::Store(StoreError::Conflict(m)))
+                    if m.contains("Idempotency-Key") =>
+                {
+                    Err(vec!["resubmitted"])
+                }
                 Err(CreateError::NoFreeCode(_) | CreateError::Store(StoreError::Conflict(_))) => {
                     Err(vec!["code_taken"])
                 }
@@ -291,6 +301,9 @@ pub async fn create(
         }
     }
 }
+
+/// Longest one-time value of the create form kept (it is 32 hex digits).
+const MAX_ONCE: usize = 64;
 
 /// The list page with the create form as `draft` and its `form_errors`.
 async fn render_list(
@@ -375,6 +388,7 @@ async fn list_context(
             form_errors,
             accounts => choices,
             max_description => MAX_DESCRIPTION,
+            once => hex::encode(rand::random::<[u8; 16]>()),
             rows,
             total,
             page,

@@ -14,7 +14,7 @@ mod dashboard;
 
 use std::time::{Duration, Instant};
 
-use browser::{artifacts_dir, Browser};
+use browser::{artifacts_dir, Browser, Screen};
 use chrono::{SecondsFormat, Utc};
 use common::{eventually, vn_today, Backend, Tenant, TestServer};
 use dashboard::{arrive, client, csrf_of, decoded, get, owner, sign_in, EMAIL, PASSWORD};
@@ -30,6 +30,7 @@ both_backends!(
     other_businesses_stay_hidden,
     signed_out_goes_to_login,
     keys_and_apps,
+    every_page_fits_phones_and_desktops,
 );
 
 /// A forwarded Vietcombank SMS for account 0123456789012 (as in tests/notify.rs), booked now.
@@ -55,6 +56,8 @@ struct Shop {
     foreign_id: i64,
     /// Ids of the shop's seeded transactions: DH1001 (in), an old one, NCC_A (out).
     ids: Vec<i64>,
+    /// The shop's webhook.
+    webhook_id: i64,
 }
 
 fn ago(seconds: i64) -> String {
@@ -72,7 +75,7 @@ async fn shop(backend: Backend) -> Option<Shop> {
     let vcb = srv.account(&t, "VCB", "0123456789012").await;
     let notify_path = srv.notify_feed(&t, vcb.id).await;
     // A webhook: every new transaction gets a (pending: no worker runs) delivery.
-    srv.webhook(&t, "https://shop.example.vn/hook").await;
+    let webhook_id = srv.webhook(&t, "https://shop.example.vn/hook").await;
     let acb_answer = srv
         .ingest(
             &t,
@@ -108,6 +111,7 @@ async fn shop(backend: Backend) -> Option<Shop> {
     Some(Shop {
         ids: (0..3).map(|i| id_at(&acb_answer, i)).collect(),
         foreign_id: id_at(&foreign, 0),
+        webhook_id,
         srv,
         t,
         acb,
@@ -834,4 +838,86 @@ async fn keys_and_apps(backend: Backend) {
     assert_eq!(call.status(), 401);
     let (_, html) = get(&c, srv, "/dashboard/keys").await;
     assert!(!html.contains("Kế toán"), "{html}");
+}
+
+/// Every page, on a phone and on a desktop screen: nothing wider than the screen (no sideways
+/// scrolling of the page), and on the desktop the navigation on one line beside the brand.
+/// Desktop screenshots are kept as `desktop-<page>.png`.
+async fn every_page_fits_phones_and_desktops(backend: Backend) {
+    let Some(shop) = shop(backend).await else {
+        return;
+    };
+    let srv = &shop.srv;
+    let (status, made) = srv
+        .post(
+            "/v2/payment-requests",
+            &shop.t.key,
+            &json!({"accountId": shop.acb.id, "amount": 150_000, "description": "Đơn hàng 1042"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{made}");
+    let payment = made["data"]["id"].as_i64().unwrap();
+    let pages = [
+        ("overview", "/dashboard".to_string()),
+        ("transactions", "/dashboard/transactions".to_string()),
+        (
+            "transaction",
+            format!("/dashboard/transactions/{}", shop.ids[0]),
+        ),
+        ("accounts", "/dashboard/accounts".to_string()),
+        ("account", format!("/dashboard/accounts/{}", shop.acb.id)),
+        ("payments", "/dashboard/payments".to_string()),
+        ("payment", format!("/dashboard/payments/{payment}")),
+        ("webhooks", "/dashboard/webhooks".to_string()),
+        (
+            "webhook",
+            format!("/dashboard/webhooks/{}", shop.webhook_id),
+        ),
+        ("keys", "/dashboard/keys".to_string()),
+    ];
+    let shots = artifacts_dir().join(format!("dashboard-{backend:?}").to_lowercase());
+    for screen in [Screen::Phone, Screen::Desktop] {
+        let Some(browser) = Browser::start_on("vi", screen).await else {
+            return;
+        };
+        dashboard::sign_in_browser(&browser, srv).await;
+        for (name, path) in &pages {
+            browser.goto(&format!("{}{path}", srv.base)).await;
+            assert!(
+                browser.text("main h1").await.is_some(),
+                "{screen:?} {name}: {}",
+                browser.text("body").await.unwrap_or_default()
+            );
+            let widths = browser
+                .eval(
+                    "return [document.documentElement.scrollWidth, window.innerWidth];",
+                    vec![],
+                )
+                .await;
+            assert!(
+                widths[0].as_i64() <= widths[1].as_i64(),
+                "{screen:?} {name}: the page is wider than the screen {widths}"
+            );
+            if screen == Screen::Desktop {
+                let rows = browser
+                    .eval(
+                        "const brand = document.querySelector('.brand').getBoundingClientRect(); \
+                         const tops = new Set([...document.querySelectorAll('nav a')] \
+                           .map(a => Math.round(a.getBoundingClientRect().top))); \
+                         return tops.size === 1 && [...tops][0] < brand.bottom;",
+                        vec![],
+                    )
+                    .await;
+                assert_eq!(
+                    rows,
+                    json!(true),
+                    "{name}: the navigation is on one line, beside the brand"
+                );
+                browser
+                    .screenshot(&shots.join(format!("desktop-{name}.png")))
+                    .await;
+            }
+        }
+        browser.quit().await;
+    }
 }

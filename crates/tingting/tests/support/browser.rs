@@ -46,6 +46,17 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 const VIEWPORT: (u32, u32) = (390, 844);
 /// Device pixels per CSS pixel: screenshots are 780x1688, sharp enough to check diacritics.
 const PIXEL_RATIO: u32 = 2;
+/// The window of [`Screen::Desktop`].
+const DESKTOP: (u32, u32) = (1280, 900);
+
+/// The screen a [`Browser`] emulates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// A 390x844 phone (touch, device pixel ratio 2).
+    Phone,
+    /// A 1280x900 desktop window.
+    Desktop,
+}
 
 /// A headless Chromium session, with the chromedriver process that serves it.
 ///
@@ -73,6 +84,11 @@ impl Browser {
     /// Returns `None`, with a note on stderr, when chromedriver or Chromium is not installed,
     /// unless the environment has `TINGTING_TEST_REQUIRE_CHROMIUM=1`: then it panics.
     pub async fn start(lang: &str) -> Option<Browser> {
+        Self::start_on(lang, Screen::Phone).await
+    }
+
+    /// [`Browser::start`] on a `screen` of choice.
+    pub async fn start_on(lang: &str, screen: Screen) -> Option<Browser> {
         if let Some(missing) = [CHROMEDRIVER, CHROMIUM]
             .into_iter()
             .find(|path| !Path::new(path).exists())
@@ -120,8 +136,11 @@ impl Browser {
         let base = format!("http://127.0.0.1:{port}");
         wait_ready(&http, &base, &mut driver, &log).await;
 
-        let (width, height) = VIEWPORT;
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
+        let (width, height) = match screen {
+            Screen::Phone => VIEWPORT,
+            Screen::Desktop => DESKTOP,
+        };
+        let mut capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "timeouts": {"implicit": 0, "pageLoad": 30_000, "script": 30_000},
             "goog:chromeOptions": {
@@ -153,6 +172,12 @@ impl Browser {
                 }},
             },
         }}});
+        if screen == Screen::Desktop {
+            capabilities["capabilities"]["alwaysMatch"]["goog:chromeOptions"]
+                .as_object_mut()
+                .expect("chrome options")
+                .remove("mobileEmulation");
+        }
         let created = request(
             &http,
             Method::POST,

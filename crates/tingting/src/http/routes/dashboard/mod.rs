@@ -342,6 +342,28 @@ impl AccountNames {
     }
 }
 
+/// An account as a form or a filter offers it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountChoice {
+    /// Its id (the option's or checkbox's value).
+    pub id: String,
+    /// `ACB · 12345678`.
+    pub label: String,
+}
+
+impl AccountNames {
+    /// The choices of `accounts`, in their order.
+    pub fn choices(&self, accounts: &[BankAccount]) -> Vec<AccountChoice> {
+        accounts
+            .iter()
+            .map(|a| AccountChoice {
+                id: a.id.to_string(),
+                label: self.label(a.id),
+            })
+            .collect()
+    }
+}
+
 /// A signed amount as the dashboard shows it: `+150.000 ₫`, `-20.000 ₫`.
 pub fn signed_money(amount: i64) -> String {
     if amount > 0 {

@@ -221,13 +221,6 @@ impl Row {
     }
 }
 
-/// An account as the form offers it.
-#[derive(Debug, Clone, Serialize)]
-struct AccountChoice {
-    id: String,
-    label: String,
-}
-
 /// `GET /dashboard/payments`.
 pub async fn list(
     State(state): State<AppState>,
@@ -341,13 +334,7 @@ async fn list_context(
 ) -> StoreResult<(StatusCode, minijinja::Value)> {
     let accounts = state.store.list_accounts(user.business_id).await?;
     let names = AccountNames::new(&accounts, state.banks);
-    let choices: Vec<AccountChoice> = accounts
-        .iter()
-        .map(|a| AccountChoice {
-            id: a.id.to_string(),
-            label: names.label(a.id),
-        })
-        .collect();
+    let choices = names.choices(&accounts);
     let now = now_ms();
     let (filter_error, rows, total) = match params.filter() {
         Err(e) => (Some(e), Vec::new(), 0),

@@ -136,13 +136,6 @@ impl Params {
     }
 }
 
-/// An account as the filter's choices show it.
-#[derive(Debug, Clone, Serialize)]
-struct AccountChoice {
-    id: String,
-    label: String,
-}
-
 /// The list page.
 pub async fn list(
     State(state): State<AppState>,
@@ -175,13 +168,7 @@ async fn list_context(
 ) -> StoreResult<(StatusCode, minijinja::Value)> {
     let accounts = state.store.list_accounts(user.business_id).await?;
     let names = AccountNames::new(&accounts, state.banks);
-    let choices: Vec<AccountChoice> = accounts
-        .iter()
-        .map(|a| AccountChoice {
-            id: a.id.to_string(),
-            label: names.label(a.id),
-        })
-        .collect();
+    let choices = names.choices(&accounts);
     let (status, errors, rows, total) = match params.filter(&accounts) {
         Err(errors) => (StatusCode::BAD_REQUEST, errors, Vec::new(), 0),
         Ok(filter) => {

@@ -11,9 +11,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::webhooks::{
-    self, account_choices, FormError, List, SettingsForm, DISABLED_BY_OWNER, FORMATS,
-};
+use super::webhooks::{self, FormError, List, SettingsForm, DISABLED_BY_OWNER, FORMATS};
 use super::{language, query_pairs, AccountNames, Posted, View};
 use crate::delivery::replay::{self, ReplayError};
 use crate::delivery::settings;
@@ -455,7 +453,7 @@ async fn render(
             format => webhook.spec.format.as_str(),
             secret,
             masked,
-            choices => account_choices(&accounts, &names),
+            choices => names.choices(&accounts),
             accounts_label => webhooks::accounts_label(webhook, &names),
             formats,
             form => shown.form,

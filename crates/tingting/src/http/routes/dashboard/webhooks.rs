@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::{language, AccountNames, Form, Posted, View};
 use crate::delivery::settings::{self, AccountRef, SettingsError, WebhookInput};
 use crate::domain::time::{now_ms, render_vn};
-use crate::domain::{BankAccount, Webhook, WebhookFormat};
+use crate::domain::{Webhook, WebhookFormat};
 use crate::http::session::{self, SessionUser};
 use crate::http::{page, AppState};
 use crate::storage::StoreResult;
@@ -138,26 +138,6 @@ impl From<SettingsError> for FormError {
             detail: e.to_string(),
         }
     }
-}
-
-/// An account the forms offer.
-#[derive(Debug, Serialize)]
-pub struct AccountChoice {
-    /// Its id (the checkbox value).
-    pub id: String,
-    /// `ACB · 12345678`.
-    pub label: String,
-}
-
-/// The forms' account choices.
-pub fn account_choices(accounts: &[BankAccount], names: &AccountNames) -> Vec<AccountChoice> {
-    accounts
-        .iter()
-        .map(|a| AccountChoice {
-            id: a.id.to_string(),
-            label: names.label(a.id),
-        })
-        .collect()
 }
 
 /// What the list says of a webhook's accounts: "" for all, else their names.
@@ -293,7 +273,7 @@ pub async fn render(
                 last_at: last.map(|d| render_vn(d.created_at)),
             });
         }
-        StoreResult::Ok((rows, account_choices(&accounts, &names)))
+        StoreResult::Ok((rows, names.choices(&accounts)))
     };
     let (webhooks, choices) = match found.await {
         Ok(found) => found,

@@ -1,7 +1,7 @@
 //! The dashboard's payment requests against the real server. In headless Chromium an owner
 //! creates a request through the page's form, sees its QR and order code, and watches it turn
-//! paid without reloading when a matching transfer is ingested; the matched transfer is then
-//! linked, the list shows it paid, and another request is cancelled with its button. Plain HTTP
+//! paid without reloading when a matching transfer is ingested, the matched transfer linked
+//! (also without reloading), the list shows it paid, and another request is cancelled with its button. Plain HTTP
 //! tests cover the form's validation errors (refilled, nothing created), CSRF, the status filter
 //! and paging, and tenant isolation (another business's requests are 404 and stay as they are).
 //! Screenshots are kept in `target/test-artifacts/dashboard-{sqlite,postgres}/`. Both backends.
@@ -213,6 +213,19 @@ async fn payment_turns_paid_in_the_browser(backend: Backend) {
         browser.text("#cancel").await.as_deref(),
         Some(""),
         "no cancelling a paid request"
+    );
+    // The matched transfer and the paid time appear too, still without a reload.
+    let link = format!("#link-{txn} a");
+    eventually(Duration::from_secs(10), async || {
+        b.attribute(&link, "href").await
+    })
+    .await;
+    assert!(browser.text("#paid-at").await.is_some());
+    assert_eq!(
+        browser
+            .eval("return window.notReloaded === true;", vec![])
+            .await,
+        json!(true)
     );
     browser.screenshot(&shots.join("payment-paid.png")).await;
 

@@ -1,7 +1,8 @@
 // The payment request page: its status badge (#status) follows the request while the page is
 // open, from the checkout page's event stream (data-events). The labels of each status are
-// the badge's data-text-<status> attributes. Without this script the page shows the status
-// it was rendered with.
+// the badge's data-text-<status> attributes. On each change the page's details (#details)
+// and matched transfers (#links) are fetched again from this page's own address and put in
+// place. Without this script the page shows the status it was rendered with.
 (function () {
   "use strict";
   var badge = document.getElementById("status");
@@ -15,6 +16,27 @@
     // Paid, expired or cancelled: nothing will change.
     return;
   }
+  // The details and the matched transfers as the server renders them now.
+  var refresh = function () {
+    fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (r) {
+        return r.ok ? r.text() : null;
+      })
+      .then(function (html) {
+        if (!html) {
+          return;
+        }
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        ["details", "links"].forEach(function (id) {
+          var now = fresh.getElementById(id);
+          var shown = document.getElementById(id);
+          if (now && shown) {
+            shown.replaceWith(now);
+          }
+        });
+      })
+      .catch(function () {});
+  };
   var source = new EventSource(badge.dataset.events);
   source.addEventListener("status", function (e) {
     var s;
@@ -32,6 +54,7 @@
     if (paid && s.paidAmountText) {
       paid.textContent = s.paidAmountText;
     }
+    refresh();
     if (!open(s.status)) {
       var cancel = document.getElementById("cancel-form");
       if (cancel) {

@@ -247,6 +247,24 @@ async fn dashboard_in_the_browser(backend: Backend) {
             .await,
         json!(5)
     );
+    // The chart's bar for today and the SMS feed's health follow too.
+    eventually(Duration::from_secs(10), async || {
+        let bar = browser
+            .eval(
+                "return document.querySelector('#chart rect.in[data-amount=\"4250000\"]') !== null;",
+                vec![],
+            )
+            .await;
+        let badge = browser.attribute("#feeds .badge", "data-status").await;
+        (bar == json!(true) && badge.as_deref() == Some("ok")).then_some(())
+    })
+    .await;
+    assert_eq!(
+        browser
+            .eval("return window.notReloaded === true;", vec![])
+            .await,
+        json!(true)
+    );
     browser.screenshot(&shots.join("overview-live.png")).await;
 
     // Its detail page: the fields and the raw SMS.

@@ -1,7 +1,9 @@
 /* The overview's live parts: the latest transactions and today's and this month's totals, kept
    up to date from the server's event stream (/dashboard/live). Each `transaction` event is one
    row, built here with the same markup as the server's (text only: nothing is parsed as
-   HTML); a `totals` event carries the new totals. */
+   HTML); a `totals` event carries the new totals. The chart (#chart) and the feeds' health
+   (#feeds) are fetched again from this page's own address after new transactions, and once a
+   minute (a feed can fail without any transaction), and put in place. */
 (function () {
   "use strict";
   var list = document.getElementById("latest");
@@ -56,6 +58,28 @@
     if (empty) empty.hidden = true;
     state("live");
   });
+  var pending = null;
+  function refresh() {
+    pending = null;
+    fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        ["chart", "feeds"].forEach(function (id) {
+          var now = fresh.getElementById(id);
+          var shown = document.getElementById(id);
+          if (now && shown) shown.replaceWith(now);
+        });
+      })
+      .catch(function () {});
+  }
+  /* A burst of transactions is one refresh. */
+  function soon() {
+    if (!pending) pending = setTimeout(refresh, 300);
+  }
+  setInterval(soon, 60000);
+
   es.addEventListener("totals", function (e) {
     var s;
     try { s = JSON.parse(e.data); } catch (_) { return; }
@@ -68,5 +92,6 @@
           if (el) el.textContent = String(pair[1]);
         });
     });
+    soon();
   });
 })();

@@ -221,6 +221,10 @@ async fn payment_turns_paid_in_the_browser(backend: Backend) {
     })
     .await;
     assert!(browser.text("#paid-at").await.is_some());
+    assert!(
+        browser.text("#qr").await.is_none(),
+        "no QR code for a paid request"
+    );
     assert_eq!(
         browser
             .eval("return window.notReloaded === true;", vec![])

@@ -1,8 +1,8 @@
 // The payment request page: its status badge (#status) follows the request while the page is
 // open, from the checkout page's event stream (data-events). The labels of each status are
-// the badge's data-text-<status> attributes. On each change the page's details (#details)
-// and matched transfers (#links) are fetched again from this page's own address and put in
-// place. Without this script the page shows the status it was rendered with.
+// the badge's data-text-<status> attributes. On each change the page's details (#details),
+// matched transfers (#links) and QR code (#qr-card, only while the request can be paid) are
+// fetched again from this page's own address and put in place. Without this script the page shows the status it was rendered with.
 (function () {
   "use strict";
   var badge = document.getElementById("status");
@@ -27,11 +27,14 @@
           return;
         }
         var fresh = new DOMParser().parseFromString(html, "text/html");
-        ["details", "links"].forEach(function (id) {
+        ["details", "links", "qr-card"].forEach(function (id) {
           var now = fresh.getElementById(id);
           var shown = document.getElementById(id);
           if (now && shown) {
             shown.replaceWith(now);
+          } else if (shown) {
+            // Gone from the page (the QR code of a request that can no longer be paid).
+            shown.remove();
           }
         });
       })

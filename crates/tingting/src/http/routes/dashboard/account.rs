@@ -12,7 +12,7 @@ use axum::response::Response;
 use serde::Serialize;
 
 use super::accounts::{self, AccountRow};
-use super::{language, Posted, View};
+use super::{Posted, View, Viewer};
 use crate::domain::time::render_vn;
 use crate::domain::{BankAccount, DemoError, FeedToken, NewFeed, UnparsedText};
 use crate::http::routes::{feeds, statements};
@@ -92,6 +92,17 @@ struct Request<'a> {
 }
 
 impl<'a> Request<'a> {
+    /// The context of a page.
+    fn viewing(state: &'a AppState, viewer: &'a Viewer) -> Self {
+        Self {
+            state,
+            user: &viewer.user,
+            uri: &viewer.uri,
+            headers: &viewer.headers,
+            lang: viewer.lang,
+        }
+    }
+
     /// The context of a posted form.
     fn posted(state: &'a AppState, posted: &'a Posted) -> Self {
         Self {
@@ -199,18 +210,10 @@ fn origin(public_url: &str, headers: &HeaderMap, secure: bool) -> String {
 /// `GET /dashboard/accounts/{id}`.
 pub async fn page(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
+    viewer: Viewer,
     Path(id): Path<String>,
 ) -> Response {
-    let req = Request {
-        lang: language(&uri, &headers),
-        state: &state,
-        user: &user,
-        uri: &uri,
-        headers: &headers,
-    };
+    let req = Request::viewing(&state, &viewer);
     match req.account(&id).await {
         Ok(account) => {
             req.render(&account, StatusCode::OK, Outcome::default())
@@ -355,20 +358,12 @@ pub async fn reparse(
 /// CSRF token must be the first part, so that nothing is read before it is checked.
 pub async fn upload(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
+    viewer: Viewer,
     Path(id): Path<String>,
     mut multipart: Multipart,
 ) -> Response {
-    let req = Request {
-        lang: language(&uri, &headers),
-        state: &state,
-        user: &user,
-        uri: &uri,
-        headers: &headers,
-    };
-    if !user.check_csrf(&first_csrf(&mut multipart).await) {
+    let req = Request::viewing(&state, &viewer);
+    if !viewer.user.check_csrf(&first_csrf(&mut multipart).await) {
         return page::forbidden(req.lang);
     }
     let account = match req.account(&id).await {

@@ -3,12 +3,12 @@
 //! Each account has its own page, [`super::account`].
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use serde::Serialize;
 
 use super::overview::feed_status;
-use super::{language, Posted, View};
+use super::{Posted, View, Viewer};
 use crate::domain::time::{date_of_day, render_vn};
 use crate::domain::{BankAccount, Feed, NewAccountError, NewBankAccount};
 use crate::http::page::{self, money};
@@ -145,11 +145,10 @@ struct Typed {
 /// `GET /dashboard/accounts`.
 pub async fn list(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
+    Viewer {
+        user, lang, uri, ..
+    }: Viewer,
 ) -> Response {
-    let lang = language(&uri, &headers);
     render(
         &state,
         &user,

@@ -9,15 +9,14 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::transactions::Params;
-use super::{language, query_pairs, texts, AccountNames};
+use super::{query_pairs, texts, AccountNames, Viewer};
 use crate::domain::time::{render_vn, vn_today};
 use crate::domain::{BusinessId, Transaction};
 use crate::http::page;
-use crate::http::session::SessionUser;
 use crate::http::AppState;
 use crate::storage::{SearchPage, Store, StoreResult, TransactionFilter};
 
@@ -25,21 +24,16 @@ use crate::storage::{SearchPage, Store, StoreResult, TransactionFilter};
 pub const CHUNK: i64 = 1000;
 
 /// The export. Parameters that do not make sense get the list page with its messages (400).
-pub async fn export(
-    State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    let lang = language(&uri, &headers);
-    let params = Params::from_pairs(&query_pairs(&uri));
-    let accounts = match state.store.list_accounts(user.business_id).await {
+pub async fn export(State(state): State<AppState>, viewer: Viewer) -> Response {
+    let params = Params::from_pairs(&query_pairs(&viewer.uri));
+    let accounts = match state.store.list_accounts(viewer.user.business_id).await {
         Ok(accounts) => accounts,
         Err(e) => return page::unavailable(e),
     };
     let Ok(filter) = params.filter(&accounts) else {
-        return super::transactions::list(State(state), user, uri, headers).await;
+        return super::transactions::list(State(state), viewer).await;
     };
+    let Viewer { user, lang, .. } = viewer;
     let names = AccountNames::new(&accounts, state.banks);
     let mut export = Export {
         store: state.store.clone(),

@@ -4,11 +4,11 @@
 //! takes an app's access away. Every form carries the session's CSRF token.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use serde::Serialize;
 
-use super::{language, Posted, View};
+use super::{Posted, View, Viewer};
 use crate::domain::time::{now_ms, render_vn};
 use crate::domain::{Scope, Scopes, User};
 use crate::http::session::{self, SessionUser};
@@ -48,11 +48,10 @@ struct ScopeChoice {
 /// `GET /dashboard/keys`.
 pub async fn page(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
+    Viewer {
+        user, lang, uri, ..
+    }: Viewer,
 ) -> Response {
-    let lang = language(&uri, &headers);
     render(&state, &user, &uri, lang, StatusCode::OK, None, None).await
 }
 

@@ -14,16 +14,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::Response;
 use futures_util::Stream;
 
 use super::overview::Summary;
-use super::{language, query_pairs, AccountNames, TransactionRow};
+use super::{query_pairs, AccountNames, TransactionRow, Viewer};
 use crate::domain::BusinessId;
 use crate::http::page;
-use crate::http::session::SessionUser;
 use crate::http::AppState;
 use crate::storage::Store;
 
@@ -39,11 +37,13 @@ const BATCH: i64 = 20;
 /// The event stream of the business's new transactions.
 pub async fn live(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
+    Viewer {
+        user,
+        lang,
+        uri,
+        headers,
+    }: Viewer,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Response> {
-    let lang = language(&uri, &headers);
     let after = query_pairs(&uri)
         .into_iter()
         .rev()

@@ -35,6 +35,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -193,11 +194,6 @@ impl View<'_> {
     }
 }
 
-/// The page language of a request (`?lang=`, else Accept-Language; Vietnamese by default).
-pub fn language(uri: &Uri, headers: &HeaderMap) -> &'static str {
-    page::request_language(uri, headers)
-}
-
 /// The request's query pairs (undecodable bytes replaced; never an error).
 pub fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
     url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
@@ -254,8 +250,12 @@ impl FromRequest<AppState> for Posted {
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
         let (mut parts, body) = request.into_parts();
-        let user = SessionUser::from_request_parts(&mut parts, state).await?;
-        let lang = language(&parts.uri, &parts.headers);
+        let Viewer {
+            user,
+            lang,
+            uri,
+            headers,
+        } = Viewer::from_request_parts(&mut parts, state).await?;
         // The router's body limit has already refused a larger request.
         let Ok(body) = axum::body::to_bytes(body, crate::http::BODY_LIMIT).await else {
             return Err(StatusCode::PAYLOAD_TOO_LARGE.into_response());
@@ -267,9 +267,36 @@ impl FromRequest<AppState> for Posted {
         Ok(Self {
             user,
             lang,
-            uri: parts.uri,
-            headers: parts.headers,
+            uri,
+            headers,
             form,
+        })
+    }
+}
+
+/// The signed-in person asking for a dashboard page: the session (signed out: the redirect
+/// to the login page), the page language, the request URI and headers.
+pub struct Viewer {
+    /// The signed-in person.
+    pub user: SessionUser,
+    /// The page language (`?lang=`, else Accept-Language; Vietnamese by default).
+    pub lang: &'static str,
+    /// The request's URI (its query, and the language switch of the page).
+    pub uri: Uri,
+    /// The request's headers.
+    pub headers: HeaderMap,
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let user = SessionUser::from_request_parts(parts, state).await?;
+        Ok(Self {
+            user,
+            lang: page::request_language(&parts.uri, &parts.headers),
+            uri: parts.uri.clone(),
+            headers: parts.headers.clone(),
         })
     }
 }

@@ -3,12 +3,12 @@
 //! health of their feeds.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Datelike;
 use serde::Serialize;
 
-use super::{chart, language, text, AccountNames, TransactionRow, View};
+use super::{chart, text, AccountNames, TransactionRow, View, Viewer};
 use crate::domain::time::{date_of_day, now_ms, render_vn, vn_day};
 use crate::domain::{BankAccount, BusinessId, Feed};
 use crate::http::page::{self, money};
@@ -138,11 +138,10 @@ struct AccountView {
 /// The overview page.
 pub async fn overview(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
+    Viewer {
+        user, lang, uri, ..
+    }: Viewer,
 ) -> Response {
-    let lang = language(&uri, &headers);
     let context = match context(&state, &user, lang).await {
         Ok(context) => context,
         Err(e) => return page::unavailable(e),

@@ -14,12 +14,12 @@
 //! `user.business_id` only (another business's id is this page's 404).
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use serde::Serialize;
 
 use super::{
-    javascript, language, last_value, page_number, query_pairs, AccountNames, Form, Posted, View,
+    javascript, last_value, page_number, query_pairs, AccountNames, Form, Posted, View, Viewer,
 };
 use crate::domain::payment::{PaymentRequest, StatusFilter, DEFAULT_EXPIRY_S, MAX_DESCRIPTION};
 use crate::domain::time::{now_ms, render_vn};
@@ -224,11 +224,10 @@ impl Row {
 /// `GET /dashboard/payments`.
 pub async fn list(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
+    Viewer {
+        user, lang, uri, ..
+    }: Viewer,
 ) -> Response {
-    let lang = language(&uri, &headers);
     let params = Params::from_pairs(&query_pairs(&uri));
     render_list(&state, &user, &uri, lang, &params, &Draft::default(), &[]).await
 }
@@ -400,11 +399,10 @@ struct LinkRow {
 /// `GET /dashboard/payments/{id}`: one request of the business; 404 for any other id.
 pub async fn detail(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
+    Viewer {
+        user, lang, uri, ..
+    }: Viewer,
 ) -> Response {
-    let lang = language(&uri, &headers);
     // The id is read from the path here, so that no id (not a number, not UTF-8) is ever
     // anything but this page's 404.
     let id = uri.path().rsplit('/').next().unwrap_or("");

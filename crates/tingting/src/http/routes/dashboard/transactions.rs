@@ -7,12 +7,12 @@
 use std::collections::HashMap;
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{language, last_value, page_number, query_pairs, AccountNames, TransactionRow, View};
+use super::{last_value, page_number, query_pairs, AccountNames, TransactionRow, View, Viewer};
 use crate::domain::time::{day_of_date, render_vn};
 use crate::domain::{BankAccount, Delivery, Transaction};
 use crate::http::page::{self, money};
@@ -139,11 +139,10 @@ impl Params {
 /// The list page.
 pub async fn list(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
+    Viewer {
+        user, lang, uri, ..
+    }: Viewer,
 ) -> Response {
-    let lang = language(&uri, &headers);
     let params = Params::from_pairs(&query_pairs(&uri));
     let (status, context) = match list_context(&state, &user, lang, &params).await {
         Ok(found) => found,
@@ -249,11 +248,10 @@ impl DeliveryView {
 /// The detail page of one transaction of the business; 404 for any other id.
 pub async fn detail(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
+    Viewer {
+        user, lang, uri, ..
+    }: Viewer,
 ) -> Response {
-    let lang = language(&uri, &headers);
     // The id is read from the path here, so that no id (not a number, not UTF-8) is ever
     // anything but this page's 404.
     let id = uri.path().rsplit('/').next().unwrap_or("");

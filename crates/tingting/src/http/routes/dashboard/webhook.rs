@@ -6,13 +6,13 @@
 //! (`POST .../deliveries/{delivery}/retry`). Another business's webhook is a 404.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::webhooks::{self, FormError, List, SettingsForm, DISABLED_BY_OWNER, FORMATS};
-use super::{language, query_pairs, AccountNames, Posted, View};
+use super::{query_pairs, AccountNames, Posted, View, Viewer};
 use crate::delivery::replay::{self, ReplayError};
 use crate::delivery::settings;
 use crate::domain::time::{now_ms, render_vn, vn_today};
@@ -147,12 +147,11 @@ async fn action_target(
 /// `GET /dashboard/webhooks/{id}` (`?before=` pages the log, `?done=` reports an action).
 pub async fn page(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
+    Viewer {
+        user, lang, uri, ..
+    }: Viewer,
     Path(id): Path<String>,
 ) -> Response {
-    let lang = language(&uri, &headers);
     let webhook = match load(&state, &user, &id).await {
         Ok(Some(w)) => w,
         Ok(None) => return missing(&state, &user, &uri, lang).await,

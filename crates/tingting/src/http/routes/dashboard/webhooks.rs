@@ -4,11 +4,11 @@
 //! [`super::webhook`].
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use serde::Serialize;
 
-use super::{language, AccountNames, Form, Posted, View};
+use super::{AccountNames, Form, Posted, View, Viewer};
 use crate::delivery::settings::{self, AccountRef, SettingsError, WebhookInput};
 use crate::domain::time::{now_ms, render_vn};
 use crate::domain::{Webhook, WebhookFormat};
@@ -166,11 +166,10 @@ struct WebhookRow {
 /// `GET /dashboard/webhooks`.
 pub async fn page(
     State(state): State<AppState>,
-    user: SessionUser,
-    uri: Uri,
-    headers: HeaderMap,
+    Viewer {
+        user, lang, uri, ..
+    }: Viewer,
 ) -> Response {
-    let lang = language(&uri, &headers);
     let done = super::query_pairs(&uri)
         .into_iter()
         .find(|(k, _)| k == "done")

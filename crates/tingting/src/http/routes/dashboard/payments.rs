@@ -162,18 +162,30 @@ impl Draft {
     }
 }
 
-/// A whole amount of VND as people type it: digits, grouped with `.`, `,` or spaces,
-/// optionally followed by `đ`, `₫` or `VND`. None when it is not one.
+/// A whole amount of VND as people type it: digits, grouped by thousands with `.`, `,` or
+/// spaces (every group after the first of exactly 3 digits), optionally followed by `đ`, `₫`
+/// or `VND`. None when it is not one: `150000.00` or `150.5` is refused rather than read as
+/// a hundred times the amount.
 pub fn parse_amount(text: &str) -> Option<i64> {
     let text = text.trim();
     let text = ["₫", "đ", "VND", "vnd"]
         .iter()
         .find_map(|unit| text.strip_suffix(unit))
-        .unwrap_or(text);
-    let digits: String = text
-        .chars()
-        .filter(|c| !matches!(c, '.' | ',' | ' ' | '\u{a0}'))
-        .collect();
+        .unwrap_or(text)
+        .trim_end();
+    const SEPARATORS: [char; 4] = ['.', ',', ' ', '\u{a0}'];
+    let mut groups = text.split(SEPARATORS);
+    let first = groups.next()?;
+    if text.contains(SEPARATORS) && !(1..=3).contains(&first.len()) {
+        return None;
+    }
+    let mut digits = first.to_string();
+    for group in groups {
+        if group.len() != 3 {
+            return None;
+        }
+        digits.push_str(group);
+    }
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -564,7 +576,13 @@ mod tests {
             ("1,500,000 ₫", Some(1_500_000)),
             (" 20 000đ ", Some(20_000)),
             ("50000 VND", Some(50_000)),
+            ("1.500.000", Some(1_500_000)),
             ("12.5k", None),
+            ("150000.00", None),
+            ("150.000,50", None),
+            ("150.5", None),
+            ("1500.000", None),
+            ("1..000", None),
             ("-5", None),
             ("", None),
             ("₫", None),

@@ -17,7 +17,7 @@ mod dashboard;
 use std::time::Duration;
 
 use browser::{artifacts_dir, Browser};
-use common::{eventually, multipart, Backend, TestServer};
+use common::{eventually, multipart, vn_today, Backend, TestServer};
 use dashboard::{arrive, client, csrf_of, decoded, get, owner, sign_in, sign_in_browser};
 use reqwest::header::{CONTENT_TYPE, LOCATION};
 use serde_json::{json, Value};
@@ -288,7 +288,11 @@ async fn accounts_in_the_browser(backend: Backend) {
         "{item}"
     );
     assert!(item.contains("Off") && item.contains("Working"), "{item}");
-    assert!(item.contains("Latest transaction: 2026-"), "{item}");
+    let year = &vn_today()[..4];
+    assert!(
+        item.contains(&format!("Latest transaction: {year}-")),
+        "{item}"
+    );
     browser.screenshot(&shots.join("accounts.png")).await;
     browser.quit().await;
 }
@@ -424,8 +428,16 @@ async fn accounts_over_http(backend: Backend) {
             "acc_err_interval",
         ),
         (
+            vec![("kind", "demo"), ("interval", "1.9")],
+            "acc_err_interval",
+        ),
+        (
             vec![("kind", "notify"), ("secret", " padded")],
             "acc_err_secret",
+        ),
+        (
+            vec![("kind", "notify"), ("per_minute", "5")],
+            "acc_err_demo_only",
         ),
     ] {
         let mut form = form.clone();
@@ -434,6 +446,19 @@ async fn accounts_over_http(backend: Backend) {
         assert_eq!((status, error_of(&html)), (400, key), "{form:?}");
         assert!(
             html.contains("tingting feed add-command --email owner@hoasen.vn --account 12345678")
+        );
+        // What was typed is kept.
+        for (name, value) in form.iter().filter(|(n, _)| *n != "kind" && *n != "csrf") {
+            assert!(
+                html.contains(&format!(r#"name="{name}""#))
+                    && html.contains(&format!(r#"value="{value}""#)),
+                "{name}={value:?} kept: {form:?}"
+            );
+        }
+        assert_eq!(
+            html.contains(r#"<option value="demo" selected>"#),
+            form.contains(&("kind", "demo")),
+            "the kind kept: {form:?}"
         );
     }
     // Without the token: 403, no feed.

@@ -12,7 +12,7 @@ use axum::response::Response;
 use serde::Serialize;
 
 use super::accounts::{self, AccountRow};
-use super::{Posted, View, Viewer};
+use super::{Form, Posted, View, Viewer};
 use crate::domain::time::render_vn;
 use crate::domain::{BankAccount, DemoError, FeedToken, NewFeed, UnparsedText};
 use crate::http::routes::{feeds, statements};
@@ -33,6 +33,8 @@ const MAX_CSRF_LEN: usize = 256;
 struct Outcome {
     /// The add-feed form's error (a text key).
     feed_error: Option<&'static str>,
+    /// What the refused add-feed form held, shown again.
+    feed_typed: FeedTyped,
     /// A notification feed's ingest URL, just created (shown this once).
     ingest_url: Option<String>,
     /// What a re-parse did.
@@ -41,6 +43,34 @@ struct Outcome {
     import: Option<ImportReport>,
     /// Why a statement upload failed.
     import_error: Option<String>,
+}
+
+/// The add-feed form's fields as typed.
+#[derive(Debug, Default, Serialize)]
+struct FeedTyped {
+    kind: String,
+    secret: String,
+    per_minute: String,
+    interval: String,
+}
+
+impl FeedTyped {
+    fn of(form: &Form) -> Self {
+        Self {
+            kind: form.get("kind").to_string(),
+            secret: form.get("secret").to_string(),
+            per_minute: form.get("per_minute").to_string(),
+            interval: form.get("interval").to_string(),
+        }
+    }
+}
+
+/// An optional number of a form field: None when blank, `Err` when not a `T`.
+fn optional<T: std::str::FromStr>(text: &str) -> Result<Option<T>, ()> {
+    match text.trim() {
+        "" => Ok(None),
+        text => text.parse().map(Some).map_err(|_| ()),
+    }
 }
 
 /// An unparsed text as the page lists it.
@@ -182,6 +212,7 @@ impl<'a> Request<'a> {
                 unparsed,
                 email => &self.user.email,
                 feed_error => outcome.feed_error,
+                typed => outcome.feed_typed,
                 ingest_url => outcome.ingest_url,
                 qr_svg,
                 reparse => outcome.reparse,
@@ -240,10 +271,24 @@ pub async fn add_feed(
     };
     let refused = |key| Outcome {
         feed_error: Some(key),
+        feed_typed: FeedTyped::of(form),
         ..Outcome::default()
     };
     let token = FeedToken::generate();
     let new = match form.get("kind") {
+        // As the API: a rate or an interval belongs to a demo feed.
+        "notify"
+            if !form.get("per_minute").trim().is_empty()
+                || !form.get("interval").trim().is_empty() =>
+        {
+            return req
+                .render(
+                    &account,
+                    StatusCode::BAD_REQUEST,
+                    refused("acc_err_demo_only"),
+                )
+                .await
+        }
         "notify" => match NewFeed::notify(&token, form.get("secret")) {
             Ok(new) => new,
             Err(_) => {
@@ -253,20 +298,13 @@ pub async fn add_feed(
             }
         },
         "demo" => {
-            let number = |name| {
-                let text = form.get(name).trim();
-                if text.is_empty() {
-                    Ok(None)
-                } else {
-                    text.parse().map(Some).map_err(|_| ())
-                }
-            };
-            let settings = match (number("per_minute"), number("interval")) {
-                (Ok(rate), Ok(interval)) => NewFeed::demo(rate, interval.map(|s: f64| s as i64))
-                    .map_err(|e| match e {
-                        DemoError::Rate(_) => "acc_err_rate",
-                        DemoError::Interval(_) => "acc_err_interval",
-                    }),
+            let rate = optional::<f64>(form.get("per_minute"));
+            let interval = optional::<i64>(form.get("interval"));
+            let settings = match (rate, interval) {
+                (Ok(rate), Ok(interval)) => NewFeed::demo(rate, interval).map_err(|e| match e {
+                    DemoError::Rate(_) => "acc_err_rate",
+                    DemoError::Interval(_) => "acc_err_interval",
+                }),
                 (Err(()), _) => Err("acc_err_rate"),
                 (_, Err(())) => Err("acc_err_interval"),
             };
@@ -422,7 +460,7 @@ pub async fn script() -> Response {
 #[cfg(test)]
 mod tests {
     use super::super::texts;
-    use super::origin;
+    use super::{origin, FeedTyped};
     use crate::http::page;
     use axum::http::{header, HeaderMap};
 
@@ -461,6 +499,7 @@ mod tests {
                 }],
                 ingest_url => "https://tt.example.vn/ingest/notify/ttn_x",
                 qr_svg => "<svg class=\"qr\"></svg>",
+                typed => FeedTyped::default(),
             })
             .unwrap();
         assert!(html.contains("&lt;script&gt;alert(1)") && !html.contains("<script>alert"));

@@ -414,6 +414,21 @@ async fn forms_validate_edit_rotate_and_delete(backend: Backend) {
     assert!(html.contains(r#"id="rotated""#) && html.contains("update it at the receiver"));
     let (_, view) = api_webhook(&srv, &t, id).await;
     assert_eq!(view["data"]["enabled"], true, "rotating keeps it enabled");
+    // Saved with "enabled" unticked: off, for the owner's reason; rotating keeps it off.
+    let mut fields = base("https://shop.example.vn/v2");
+    fields[2].1 = "casso_v2".into();
+    fields.retain(|(name, _)| *name != "enabled");
+    let (status, _, _) = send(fields, &page).await;
+    assert_eq!(status, 303);
+    let (status, _, _) = send(vec![("csrf", token.clone())], &rotate).await;
+    assert_eq!(status, 303);
+    let (_, view) = api_webhook(&srv, &t, id).await;
+    assert_eq!(view["data"]["enabled"], false, "{view}");
+    assert_eq!(
+        view["data"]["disabled_reason"],
+        "turned off on the dashboard"
+    );
+    assert!(secret(&srv).await != third, "rotated while off");
 
     // Deleted.
     let (status, _, location) =
@@ -653,8 +668,19 @@ async fn log_pages_retry_and_replay(backend: Backend) {
             "keeps the dates"
         );
     }
+    let webhook = srv
+        .store
+        .get_webhook(t.user.business_id, id)
+        .await
+        .unwrap()
+        .unwrap();
     srv.store
-        .disable_webhook(t.user.business_id, id, "receiver answered 410 Gone", 1)
+        .update_webhook(
+            t.user.business_id,
+            id,
+            &webhook.spec,
+            Some("receiver answered 410 Gone"),
+        )
         .await
         .unwrap();
     let fields = [("csrf", token.as_str()), ("from", &today), ("to", &today)];

@@ -605,11 +605,13 @@ pub trait Store: OAuthStore + Send + Sync + 'static {
     /// many deliveries were enqueued.
     async fn expire_payment_requests(&self, now: i64, limit: i64) -> StoreResult<(u64, u64)>;
 
-    /// Registers a webhook. Its account ids must belong to the business (callers resolve them).
+    /// Registers a webhook, enabled, or disabled for the reason `disabled` gives. Its account
+    /// ids must belong to the business (callers resolve them).
     async fn create_webhook(
         &self,
         business_id: BusinessId,
         spec: &WebhookSpec,
+        disabled: Option<&str>,
     ) -> StoreResult<Webhook>;
 
     /// One webhook of the business.
@@ -618,24 +620,16 @@ pub trait Store: OAuthStore + Send + Sync + 'static {
     /// The business's webhooks, oldest first.
     async fn list_webhooks(&self, business_id: BusinessId) -> StoreResult<Vec<Webhook>>;
 
-    /// Replaces a webhook's settings and re-enables it. None when the business has no such webhook.
+    /// Replaces a webhook's settings, in the same write enabling it (`disabled` None: its
+    /// failing streak forgotten) or leaving it disabled for the reason `disabled` gives. None
+    /// when the business has no such webhook.
     async fn update_webhook(
         &self,
         business_id: BusinessId,
         id: i64,
         spec: &WebhookSpec,
+        disabled: Option<&str>,
     ) -> StoreResult<Option<Webhook>>;
-
-    /// Disables an enabled webhook of the business for `reason` (its pending deliveries then
-    /// fail on their next attempt; updating its settings enables it again). False when the
-    /// business has no such enabled webhook.
-    async fn disable_webhook(
-        &self,
-        business_id: BusinessId,
-        id: i64,
-        reason: &str,
-        now: i64,
-    ) -> StoreResult<bool>;
 
     /// Deletes a webhook and its deliveries. False when the business has no such webhook.
     async fn delete_webhook(&self, business_id: BusinessId, id: i64) -> StoreResult<bool>;

@@ -2294,14 +2294,19 @@ macro_rules! impl_store {
                 Ok((expired.len() as u64, enqueued))
             }
 
-            async fn create_webhook(&self, business_id: BusinessId, spec: &WebhookSpec) -> StoreResult<Webhook> {
+            async fn create_webhook(
+                &self,
+                business_id: BusinessId,
+                spec: &WebhookSpec,
+                disabled: Option<&str>,
+            ) -> StoreResult<Webhook> {
                 let now = now_ms();
                 let mut tx = self.begin_write().await?;
                 let row: sql::WebhookRow = sqlx::query_as(&format!(
                     "INSERT INTO webhooks (business_id, url, secure_token, income_only, format, secret, \
                      all_accounts, enabled, disabled_reason, failing_since, created_at, updated_at, \
                      transaction_events, payment_events) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, 1, '', NULL, $8, $8, $9, $10) RETURNING {}",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $11, $12, NULL, $8, $8, $9, $10) RETURNING {}",
                     sql::WEBHOOK_COLUMNS
                 ))
                 .bind(business_id)
@@ -2314,6 +2319,8 @@ macro_rules! impl_store {
                 .bind(now)
                 .bind(i64::from(spec.events.transactions))
                 .bind(i64::from(spec.events.payments))
+                .bind(i64::from(disabled.is_none()))
+                .bind(disabled.unwrap_or(""))
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(StoreError::from_sqlx)?;
@@ -2368,12 +2375,14 @@ macro_rules! impl_store {
                 business_id: BusinessId,
                 id: i64,
                 spec: &WebhookSpec,
+                disabled: Option<&str>,
             ) -> StoreResult<Option<Webhook>> {
                 let mut tx = self.begin_write().await?;
                 let row: Option<sql::WebhookRow> = sqlx::query_as(&format!(
                     "UPDATE webhooks SET url = $1, secure_token = $2, income_only = $3, format = $4, \
-                     secret = $5, all_accounts = $6, enabled = 1, disabled_reason = '', \
-                     failing_since = NULL, updated_at = $7, transaction_events = $10, \
+                     secret = $5, all_accounts = $6, enabled = $12, disabled_reason = $13, \
+                     failing_since = CASE WHEN $12 = 1 THEN NULL ELSE failing_since END, \
+                     updated_at = $7, transaction_events = $10, \
                      payment_events = $11 \
                      WHERE business_id = $8 AND id = $9 RETURNING {}",
                     sql::WEBHOOK_COLUMNS
@@ -2389,6 +2398,8 @@ macro_rules! impl_store {
                 .bind(id)
                 .bind(i64::from(spec.events.transactions))
                 .bind(i64::from(spec.events.payments))
+                .bind(i64::from(disabled.is_none()))
+                .bind(disabled.unwrap_or(""))
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(StoreError::from_sqlx)?;
@@ -2402,21 +2413,6 @@ macro_rules! impl_store {
                 let restrictions = Self::restrict_webhook(&mut tx, business_id, id, spec).await?;
                 tx.commit().await.map_err(StoreError::from_sqlx)?;
                 row.into_webhook(&restrictions).map(Some)
-            }
-
-            async fn disable_webhook(
-                &self,
-                business_id: BusinessId,
-                id: i64,
-                reason: &str,
-                now: i64,
-            ) -> StoreResult<bool> {
-                let query = sqlx::query(sql::DISABLE_WEBHOOK)
-                    .bind(reason)
-                    .bind(now)
-                    .bind(business_id)
-                    .bind(id);
-                Ok(self.write_one(query).await? > 0)
             }
 
             async fn delete_webhook(&self, business_id: BusinessId, id: i64) -> StoreResult<bool> {

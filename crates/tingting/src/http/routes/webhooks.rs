@@ -185,7 +185,10 @@ pub async fn create(
 ) -> Result<axum::Json<Envelope<WebhookView>>, ApiError> {
     let accounts = state.store.list_accounts(who.business_id).await?;
     let (spec, generated) = spec_from(req, &accounts, None)?;
-    let webhook = state.store.create_webhook(who.business_id, &spec).await?;
+    let webhook = state
+        .store
+        .create_webhook(who.business_id, &spec, None)
+        .await?;
     Ok(success(WebhookView::new(webhook, &accounts, generated)))
 }
 
@@ -235,7 +238,7 @@ pub async fn update(
     let (spec, generated) = spec_from(req, &accounts, Some(&previous.spec))?;
     let webhook = state
         .store
-        .update_webhook(who.business_id, id, &spec)
+        .update_webhook(who.business_id, id, &spec, None)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("Webhook {id} not found")))?;
     Ok(success(WebhookView::new(webhook, &accounts, generated)))

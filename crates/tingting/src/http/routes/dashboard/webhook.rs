@@ -214,7 +214,8 @@ pub async fn update(
     }
 }
 
-/// Stores new settings of `webhook` and leaves it enabled or disabled (for `reason`).
+/// Stores new settings of `webhook`, in one write leaving it enabled or disabled (for
+/// `reason`).
 async fn save(
     state: &AppState,
     user: &SessionUser,
@@ -223,15 +224,11 @@ async fn save(
     enabled: bool,
     reason: &str,
 ) -> StoreResult<()> {
-    let store = &state.store;
-    store
-        .update_webhook(user.business_id, webhook.id, spec)
+    let disabled = (!enabled).then_some(reason);
+    state
+        .store
+        .update_webhook(user.business_id, webhook.id, spec, disabled)
         .await?;
-    if !enabled {
-        store
-            .disable_webhook(user.business_id, webhook.id, reason, now_ms())
-            .await?;
-    }
     Ok(())
 }
 

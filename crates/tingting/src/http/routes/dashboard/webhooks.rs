@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::{AccountNames, Form, Posted, View, Viewer};
 use crate::delivery::settings::{self, AccountRef, SettingsError, WebhookInput};
-use crate::domain::time::{now_ms, render_vn};
+use crate::domain::time::render_vn;
 use crate::domain::{Webhook, WebhookFormat};
 use crate::http::session::{self, SessionUser};
 use crate::http::{page, AppState};
@@ -213,19 +213,15 @@ pub async fn create(
             return render(&state, &user, &uri, lang, StatusCode::BAD_REQUEST, list).await;
         }
     };
-    let created = async {
-        let webhook = state.store.create_webhook(user.business_id, &spec).await?;
-        if !submitted.enabled {
-            state
-                .store
-                .disable_webhook(user.business_id, webhook.id, DISABLED_BY_OWNER, now_ms())
-                .await?;
-        }
-        StoreResult::Ok(webhook.id)
-    };
-    match created.await {
-        Ok(id) => session::redirect(&format!(
-            "/dashboard/webhooks/{id}?lang={lang}&done=created"
+    let disabled = (!submitted.enabled).then_some(DISABLED_BY_OWNER);
+    match state
+        .store
+        .create_webhook(user.business_id, &spec, disabled)
+        .await
+    {
+        Ok(webhook) => session::redirect(&format!(
+            "/dashboard/webhooks/{}?lang={lang}&done=created",
+            webhook.id
         )),
         Err(e) => page::unavailable(e),
     }

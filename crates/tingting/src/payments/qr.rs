@@ -4,6 +4,7 @@
 use qrcode::{EcLevel, QrCode};
 use vietqr::{AccountNumber, Amount, Bin, Memo, Payload};
 
+use crate::domain::payment::PaymentRequest;
 use crate::domain::BankAccount;
 
 /// Quiet zone around a code, in modules (the QR standard's minimum).
@@ -61,6 +62,12 @@ pub fn payload(
         .map_err(|e| QrError::Account(e.to_string()))
 }
 
+/// The VietQR payload of a payment request: one transfer of its amount to its account, with
+/// its order code as the memo.
+pub fn request_payload(account: &BankAccount, r: &PaymentRequest) -> Result<Payload, QrError> {
+    payload(account, Some(&r.amount.to_string()), Some(&r.code))
+}
+
 /// The QR code of `text`, at medium error correction (a phone camera reads it from a screen
 /// or paper with some damage).
 fn code(text: &str) -> Result<QrCode, QrError> {
@@ -75,6 +82,16 @@ pub fn svg(text: &str) -> Result<String, QrError> {
         .quiet_zone(true)
         .module_dimensions(8, 8)
         .build())
+}
+
+/// The code as an `<svg>` element to put in an HTML page (the SVG document without its XML
+/// declaration).
+pub fn inline_svg(text: &str) -> Result<String, QrError> {
+    let svg = svg(text)?;
+    Ok(svg
+        .find("<svg")
+        .map_or(svg.as_str(), |i| &svg[i..])
+        .to_string())
 }
 
 /// The code as a grayscale PNG, each module `scale` pixels (1 to [`MAX_SCALE`]) with a

@@ -84,14 +84,8 @@ async fn render(state: &AppState, public_id: &str, lang: &str) -> anyhow::Result
     };
     let business = state.store.get_business(r.business_id).await?;
     let bank = state.banks.by_bin(account.bank_bin);
-    let amount = r.amount.to_string();
-    let payload = qr::payload(&account, Some(&amount), Some(&r.code))?;
-    let svg = qr::svg(&payload.build())?;
-    // Inline in HTML: the element without its XML declaration.
-    let svg = svg
-        .find("<svg")
-        .map_or(svg.as_str(), |i| &svg[i..])
-        .to_string();
+    let payload = qr::request_payload(&account, &r)?;
+    let svg = qr::inline_svg(&payload.build())?;
     let now = now_ms();
     let context = minijinja::context! {
         lang,

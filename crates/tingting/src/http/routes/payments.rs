@@ -139,9 +139,8 @@ fn view_of(
     account: &BankAccount,
     r: &PaymentRequest,
 ) -> Result<PaymentView, ApiError> {
-    let amount = r.amount.to_string();
-    let payload = qr::payload(account, Some(&amount), Some(&r.code))
-        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let payload =
+        qr::request_payload(account, r).map_err(|e| ApiError::bad_request(e.to_string()))?;
     Ok(PaymentView::new(
         r,
         payload.build(),

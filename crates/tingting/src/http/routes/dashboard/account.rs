@@ -188,15 +188,10 @@ impl<'a> Request<'a> {
             Err(e) => return page::unavailable(e),
         };
         let unparsed: Vec<UnparsedRow> = unparsed.into_iter().map(Into::into).collect();
-        let qr_svg = outcome.ingest_url.as_deref().and_then(|url| {
-            let svg = qr::svg(url).ok()?;
-            // Inline in HTML: the element without its XML declaration.
-            Some(
-                svg.find("<svg")
-                    .map_or(svg.as_str(), |i| &svg[i..])
-                    .to_string(),
-            )
-        });
+        let qr_svg = outcome
+            .ingest_url
+            .as_deref()
+            .and_then(|url| qr::inline_svg(url).ok());
         let view = View {
             user: self.user,
             lang: self.lang,

@@ -506,15 +506,8 @@ async fn detail_context(
 /// The request's VietQR code as an inline `<svg>` element; None when the account cannot be
 /// put in one.
 fn qr_svg(account: &BankAccount, r: &PaymentRequest) -> Option<String> {
-    let amount = r.amount.to_string();
-    let payload = qr::payload(account, Some(&amount), Some(&r.code)).ok()?;
-    let svg = qr::svg(&payload.build()).ok()?;
-    // Inline in HTML: the element without its XML declaration.
-    Some(
-        svg.find("<svg")
-            .map_or(svg.as_str(), |i| &svg[i..])
-            .to_string(),
-    )
+    let payload = qr::request_payload(account, r).ok()?;
+    qr::inline_svg(&payload.build()).ok()
 }
 
 /// `POST /dashboard/payments/{id}/cancel`: cancels an open request of the business and goes

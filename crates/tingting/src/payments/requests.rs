@@ -80,8 +80,13 @@ pub enum CreateError {
     /// No free order code was drawn in a few tries.
     #[error("{0}")]
     NoFreeCode(String),
-    /// The store refused or failed: a conflict (the given order code is used, an idempotency
-    /// key was used for another request) or trouble.
+    /// The order code given is used by another request of the business.
+    #[error("{0}")]
+    CodeTaken(String),
+    /// The idempotency key was used for a different request.
+    #[error("{0}")]
+    KeyReused(String),
+    /// The store refused (another conflict) or failed.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -220,6 +225,12 @@ pub async fn create(
                 }
             }
             Ok((stored, _)) => return Ok(stored),
+            Err(StoreError::Conflict(m)) if m.starts_with("the order code") => {
+                return Err(CreateError::CodeTaken(m))
+            }
+            Err(StoreError::Conflict(m)) if m.contains("Idempotency-Key") => {
+                return Err(CreateError::KeyReused(m))
+            }
             Err(e) => return Err(e.into()),
         }
     }

@@ -198,7 +198,9 @@ pub async fn create(
     .await
     .map_err(|e| match e {
         CreateError::Invalid(invalid) => ApiError::bad_request(invalid.to_string()),
-        CreateError::NoFreeCode(m) => ApiError::new(StatusCode::CONFLICT, m),
+        CreateError::NoFreeCode(m) | CreateError::CodeTaken(m) | CreateError::KeyReused(m) => {
+            ApiError::new(StatusCode::CONFLICT, m)
+        }
         CreateError::Store(e) => e.into(),
     })?;
     Ok(success(full_view(&state, &stored).await?))

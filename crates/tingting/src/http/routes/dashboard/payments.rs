@@ -285,14 +285,12 @@ pub async fn create(
             match made {
                 Ok(r) => Ok(r),
                 Err(CreateError::Invalid(invalid)) => Err(vec![field_error(invalid.field)]),
-                Err(CreateError::Store(StoreError::Conflict(m)))
-                    if m.contains("Idempotency-Key") =>
-                {
-                    Err(vec!["resubmitted"])
-                }
-                Err(CreateError::NoFreeCode(_) | CreateError::Store(StoreError::Conflict(_))) => {
+                Err(CreateError::KeyReused(_)) => Err(vec!["resubmitted"]),
+                Err(CreateError::NoFreeCode(_) | CreateError::CodeTaken(_)) => {
                     Err(vec!["code_taken"])
                 }
+                // The account went away meanwhile: the form's own refusal.
+                Err(CreateError::Store(StoreError::Conflict(_))) => Err(vec!["invalid"]),
                 Err(CreateError::Store(e)) => return page::unavailable(e),
             }
         }

@@ -108,7 +108,8 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<Seeded> {
     })
 }
 
-/// What `serve --demo` prints: the key and three curl commands to try.
+/// What `serve --demo` prints: the key, curl commands to try the API, and two more that
+/// create a payment request and pay it.
 pub fn instructions(seeded: &Seeded, database: &str, addr: SocketAddr) -> String {
     let what = if seeded.created {
         format!(

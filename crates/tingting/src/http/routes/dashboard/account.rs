@@ -13,9 +13,9 @@ use serde::Serialize;
 
 use super::accounts::{self, AccountRow};
 use super::{Form, Posted, View, Viewer};
-use crate::domain::time::render_vn;
-use crate::domain::{BankAccount, DemoError, FeedToken, NewFeed, UnparsedText};
-use crate::http::routes::{feeds, statements};
+use crate::domain::{BankAccount, DemoError, FeedToken, NewFeed};
+use crate::http::routes::feeds::{self, UnparsedView};
+use crate::http::routes::statements;
 use crate::http::session::{self, SessionUser};
 use crate::http::{page, AppState};
 use crate::ingest::notify::{self, ReparseReport};
@@ -70,28 +70,6 @@ fn optional<T: std::str::FromStr>(text: &str) -> Result<Option<T>, ()> {
     match text.trim() {
         "" => Ok(None),
         text => text.parse().map(Some).map_err(|_| ()),
-    }
-}
-
-/// An unparsed text as the page lists it.
-#[derive(Debug, Serialize)]
-struct UnparsedRow {
-    id: i64,
-    received: String,
-    sender: String,
-    text: String,
-    reason: String,
-}
-
-impl From<UnparsedText> for UnparsedRow {
-    fn from(u: UnparsedText) -> Self {
-        Self {
-            id: u.id,
-            received: render_vn(u.received_at),
-            sender: u.sender,
-            text: u.body,
-            reason: u.reason,
-        }
     }
 }
 
@@ -187,7 +165,7 @@ impl<'a> Request<'a> {
             Ok(found) => found,
             Err(e) => return page::unavailable(e),
         };
-        let unparsed: Vec<UnparsedRow> = unparsed.into_iter().map(Into::into).collect();
+        let unparsed: Vec<UnparsedView> = unparsed.into_iter().map(Into::into).collect();
         let qr_svg = outcome
             .ingest_url
             .as_deref()
@@ -489,7 +467,7 @@ mod tests {
                     id => 1, bank => "ACB", number => "12345678", name => "", feeds => Vec::<()>::new(),
                 },
                 unparsed => vec![minijinja::context! {
-                    id => 3, received => "2026-11-30 10:00:00", sender => "ACB",
+                    id => 3, receivedAt => "2026-11-30 10:00:00", sender => "ACB",
                     text => "<script>alert(1)</script>", reason => "no amount",
                 }],
                 ingest_url => "https://tt.example.vn/ingest/notify/ttn_x",

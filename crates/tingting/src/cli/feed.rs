@@ -251,7 +251,11 @@ pub async fn run(database: &str, cmd: FeedCommand) -> anyhow::Result<ExitCode> {
         }
         FeedCommand::Disable { email, id } => {
             let user = user_by_email(store.as_ref(), &email).await?;
-            if !store.disable_feed(user.business_id, id).await? {
+            if store
+                .disable_feed(user.business_id, None, id)
+                .await?
+                .is_none()
+            {
                 anyhow::bail!("no feed {id} in {email}'s business");
             }
             println!("feed {id} disabled");

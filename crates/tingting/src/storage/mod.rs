@@ -407,8 +407,14 @@ pub trait Store: OAuthStore + Send + Sync + 'static {
     ) -> StoreResult<Vec<Feed>>;
 
     /// Turns a feed off: its token stops working, it is no longer polled; its history stays.
-    /// False when the business has no such feed.
-    async fn disable_feed(&self, business_id: BusinessId, feed_id: i64) -> StoreResult<bool>;
+    /// The feed as it is now; None when the business (or its account `account_id`, when
+    /// given) has no such feed.
+    async fn disable_feed(
+        &self,
+        business_id: BusinessId,
+        account_id: Option<i64>,
+        feed_id: i64,
+    ) -> StoreResult<Option<Feed>>;
 
     /// Claims up to `limit` due pull feeds of any business for a poll until `lease_until`
     /// (operator-level: the scheduler serves every tenant). A claimed feed is not claimed

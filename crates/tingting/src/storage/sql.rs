@@ -1410,13 +1410,26 @@ macro_rules! impl_store {
                 rows.into_iter().map(Feed::try_from).collect()
             }
 
-            async fn disable_feed(&self, business_id: BusinessId, feed_id: i64) -> StoreResult<bool> {
-                let query = sqlx::query(
-                    "UPDATE feeds SET enabled = 0, next_poll_at = NULL WHERE business_id = $1 AND id = $2",
-                )
+            async fn disable_feed(
+                &self,
+                business_id: BusinessId,
+                account_id: Option<i64>,
+                feed_id: i64,
+            ) -> StoreResult<Option<Feed>> {
+                let mut tx = self.begin_write().await?;
+                let row: Option<sql::FeedRow> = sqlx::query_as(&format!(
+                    "UPDATE feeds SET enabled = 0, next_poll_at = NULL WHERE business_id = $1 \
+                     AND id = $2 AND ($3 IS NULL OR account_id = $3) RETURNING {}",
+                    sql::FEED_COLUMNS
+                ))
                 .bind(business_id)
-                .bind(feed_id);
-                Ok(self.write_one(query).await? > 0)
+                .bind(feed_id)
+                .bind(account_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                row.map(Feed::try_from).transpose()
             }
 
             async fn claim_feeds(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<Feed>> {

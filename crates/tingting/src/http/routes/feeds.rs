@@ -233,7 +233,9 @@ pub async fn disable(
     FeedId(feed_id): FeedId,
 ) -> Result<axum::Json<Envelope<FeedView>>, ApiError> {
     find(&state, who.business_id, id).await?;
-    let feed = disable_of_account(&state, who.business_id, id, feed_id)
+    let feed = state
+        .store
+        .disable_feed(who.business_id, Some(id), feed_id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("Feed {feed_id} not found")))?;
     Ok(success(FeedView::new(&feed, None)))
@@ -255,29 +257,6 @@ pub(crate) async fn add(
         state.polls.nudge();
     }
     Ok(feed)
-}
-
-/// Disables feed `feed_id` of account `account_id` of the business (the API and the
-/// dashboard): the feed as it is now, or None when the account has no such feed.
-pub(crate) async fn disable_of_account(
-    state: &AppState,
-    business_id: BusinessId,
-    account_id: i64,
-    feed_id: i64,
-) -> StoreResult<Option<Feed>> {
-    let feeds = state
-        .store
-        .list_feeds(business_id, Some(account_id))
-        .await?;
-    if !feeds.iter().any(|f| f.id == feed_id) {
-        return Ok(None);
-    }
-    state.store.disable_feed(business_id, feed_id).await?;
-    let feeds = state
-        .store
-        .list_feeds(business_id, Some(account_id))
-        .await?;
-    Ok(feeds.into_iter().find(|f| f.id == feed_id))
 }
 
 /// **ours**: texts the account's feeds could not read, newest first.

@@ -329,7 +329,11 @@ pub async fn disable_feed(
     let Ok(feed_id) = feed_id.parse::<i64>() else {
         return req.not_found().await;
     };
-    match feeds::disable_of_account(&state, user.business_id, account.id, feed_id).await {
+    match state
+        .store
+        .disable_feed(user.business_id, Some(account.id), feed_id)
+        .await
+    {
         Ok(Some(_)) => session::redirect(&format!(
             "/dashboard/accounts/{}?lang={}",
             account.id, req.lang

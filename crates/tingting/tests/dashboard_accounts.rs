@@ -3,10 +3,11 @@
 //! and sees its ingest URL with a QR code and the forwarder's steps, posts a bank SMS that
 //! cannot be read to that URL, sees it listed and re-parses it (report), uploads a statement
 //! with the progress script (imported count, then duplicates), adds a demo feed that becomes
-//! healthy and turns the notification feed off. Plain HTTP tests cover validation errors,
-//! CSRF (refused, nothing changed), another business's accounts (404, unchanged), an upload
-//! over the 1 MiB limit of other forms, and the signed-out redirect. Screenshots are kept in
-//! `target/test-artifacts/dashboard-{sqlite,postgres}/`. Both backends.
+//! healthy, gives the notification feed a new ingest URL (the old one stops working) and turns
+//! it off. Plain HTTP tests cover validation errors, CSRF (refused, nothing changed), a new URL
+//! for a feed turned off (refused), another business's accounts and feeds (404, unchanged), an
+//! upload over the 1 MiB limit of other forms, and the signed-out redirect. Screenshots are
+//! kept in `target/test-artifacts/dashboard-{sqlite,postgres}/`. Both backends.
 
 #[path = "support/browser.rs"]
 mod browser;
@@ -252,6 +253,40 @@ async fn accounts_in_the_browser(backend: Backend) {
     })
     .await;
 
+    // A new URL for the notification feed (a lost phone): shown once with its QR code; the
+    // old URL stops working, the new one is the feed's.
+    assert!(
+        browser.text(&format!("#new-url-{demo}")).await.is_none(),
+        "a demo feed has no URL"
+    );
+    browser.click(&format!("#new-url-{notify}")).await;
+    browser
+        .wait_for_text(
+            "#renewed-hint",
+            "Địa chỉ cũ đã ngừng hoạt động: hãy cập nhật địa chỉ này trên điện thoại (bước 3 bên dưới).",
+        )
+        .await;
+    let renewed = browser.text("#ingest-url").await.unwrap();
+    assert!(
+        renewed.starts_with(&format!("{}/ingest/notify/ttn_", srv.base)) && renewed != ingest_url,
+        "{renewed}"
+    );
+    assert!(browser.text("#ingest-qr").await.is_some());
+    browser.screenshot(&shots.join("account-new-url.png")).await;
+    let post = |url: String| async move {
+        reqwest::Client::new()
+            .post(url)
+            .body(GARBLED)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(post(ingest_url).await, 404);
+    assert_eq!(post(renewed.clone()).await, 200);
+    let ingest_url = renewed;
+
     // The notification feed turned off: its URL no longer works.
     browser.click(&format!("#disable-{notify}")).await;
     arrive(
@@ -266,13 +301,7 @@ async fn accounts_in_the_browser(backend: Backend) {
             .as_deref(),
         Some("off")
     );
-    let gone = reqwest::Client::new()
-        .post(&ingest_url)
-        .body(GARBLED)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(gone.status(), 404);
+    assert_eq!(post(ingest_url).await, 404);
     browser.screenshot(&shots.join("account.png")).await;
 
     // The list, in English: the account with its feeds' health.
@@ -335,6 +364,13 @@ async fn post_upload(
         .await
         .unwrap();
     (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+/// The ingest URL a page shows once (`#ingest-url`).
+fn url_in(html: &str) -> String {
+    let needle = r#"id="ingest-url">"#;
+    let at = html.find(needle).expect("an ingest URL") + needle.len();
+    decoded(html[at..].split('<').next().unwrap())
 }
 
 /// The text key of a page's error (`data-error`).
@@ -486,6 +522,8 @@ async fn accounts_over_http(backend: Backend) {
     let prefix = format!("{}/ingest/notify/ttn_", srv.base);
     assert!(decoded(&html).contains(&prefix), "{html}");
     assert!(html.contains("<svg") && html.contains(r#"id="forwarder-steps""#));
+    assert!(!html.contains(r#"id="renewed-hint""#));
+    let html_first = html;
     let (_, html) = get(&c, &srv, &format!("/dashboard/accounts/{id}?lang=en")).await;
     assert!(
         !decoded(&html).contains(&prefix) && html.contains("signed posts"),
@@ -493,6 +531,43 @@ async fn accounts_over_http(backend: Backend) {
     );
     let feed = srv.store.list_feeds(business, Some(id)).await.unwrap()[0].clone();
     assert!(feed.enabled && feed.secret == "k3y");
+    let first_url = url_in(&html_first);
+
+    // A new ingest URL: needs the token; shown once like a new feed's; the old one stops.
+    let new_url = format!("/dashboard/accounts/{id}/feeds/{}/token?lang=en", feed.id);
+    assert!(
+        html.contains(&format!(r#"id="new-url-{}""#, feed.id)),
+        "{html}"
+    );
+    let (status, _, _) = post_form(&c, &srv, &new_url, &[]).await;
+    assert_eq!(status, 403);
+    let (status, html, _) = post_form(&c, &srv, &new_url, &[("csrf", csrf.as_str())]).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(r#"id="renewed-hint""#) && html.contains("<svg"),
+        "{html}"
+    );
+    let second_url = url_in(&html);
+    assert!(
+        second_url.starts_with(&prefix) && second_url != first_url,
+        "{first_url} then {second_url}"
+    );
+    let renewed = srv.store.list_feeds(business, Some(id)).await.unwrap()[0].clone();
+    assert_eq!((renewed.id, renewed.secret.as_str()), (feed.id, "k3y"));
+    assert_ne!(renewed.token_prefix, feed.token_prefix);
+    let forwarded = |url: String| async move {
+        reqwest::Client::new()
+            .post(url)
+            .body("hello")
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    // The old URL is unknown; the new one is the feed's (which wants a signature).
+    assert_eq!(forwarded(first_url).await, 404);
+    assert_eq!(forwarded(second_url).await, 401);
 
     // Disabling and re-parsing need the token too.
     let disable = format!("/dashboard/accounts/{id}/feeds/{}/disable", feed.id);
@@ -511,6 +586,10 @@ async fn accounts_over_http(backend: Backend) {
         (303, Some(&*format!("/dashboard/accounts/{id}?lang=vi")))
     );
     assert!(!srv.store.list_feeds(business, Some(id)).await.unwrap()[0].enabled);
+    // A feed turned off gets no new URL (a page left open from before).
+    let (status, html, _) = post_form(&c, &srv, &new_url, &[("csrf", csrf.as_str())]).await;
+    assert_eq!((status, error_of(&html)), (409, "acc_err_feed_off"));
+    assert!(!html.contains(r#"id="ingest-url""#));
 
     // Uploads: without the token (or with it not first) 403 and nothing imported; a file
     // that is not a statement is a readable error; a file over 1 MiB is imported.
@@ -636,18 +715,19 @@ async fn other_businesses_accounts_stay_hidden(backend: Backend) {
     )
     .await;
     assert_eq!(status, 404);
-    // Their feed through my account's path: 404 as well.
-    let (status, _, _) = post_form(
-        &c,
-        &srv,
-        &format!(
+    // Their feed through my account's path: 404 as well; no new URL for it either way.
+    for path in [
+        format!(
             "/dashboard/accounts/{}/feeds/{theirs_feed}/disable",
             mine.id
         ),
-        &[("csrf", csrf.as_str())],
-    )
-    .await;
-    assert_eq!(status, 404);
+        format!("/dashboard/accounts/{}/feeds/{theirs_feed}/token", mine.id),
+        theirs_path(&format!("/feeds/{theirs_feed}/token")),
+    ] {
+        let (status, html, _) = post_form(&c, &srv, &path, &[("csrf", csrf.as_str())]).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(!html.contains("ingest-url"), "{path}");
+    }
     let (status, _) = post_upload(
         &c,
         &srv,
@@ -665,6 +745,10 @@ async fn other_businesses_accounts_stay_hidden(backend: Backend) {
         .unwrap();
     assert_eq!(feeds.len(), 1);
     assert!(feeds[0].enabled);
+    assert!(
+        their_path.contains(&feeds[0].token_prefix),
+        "their URL unchanged"
+    );
     let unparsed = srv
         .store
         .list_unparsed(other.user.business_id, Some(theirs.id), 10)

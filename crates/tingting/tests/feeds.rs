@@ -699,4 +699,39 @@ async fn feed_commands(backend: Backend) {
         .map(|f| (f["kind"].as_str().unwrap(), f["enabled"].as_bool().unwrap()))
         .collect();
     assert_eq!(summary, [("notify", true), ("demo", false)]);
+
+    // A new URL for the notification feed: printed once; the old path is gone from the server.
+    let notify_id = notify["feedId"].as_i64().unwrap().to_string();
+    let (code, out, err) = run(&[
+        "feed",
+        "new-url",
+        "--email",
+        "owner@hoasen.vn",
+        "--id",
+        &notify_id,
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let renewed: Value = serde_json::from_str(&out).unwrap();
+    let path = renewed["ingestPath"].as_str().unwrap();
+    assert!(
+        path.starts_with("/ingest/notify/ttn_") && renewed["ingestPath"] != notify["ingestPath"],
+        "{renewed}"
+    );
+    assert_eq!(renewed["feedId"], notify["feedId"]);
+    let status_of = |path: &str| {
+        let client = srv.client.post(format!("{}{path}", srv.base)).body("hello");
+        async move { client.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(status_of(notify["ingestPath"].as_str().unwrap()).await, 404);
+    assert_eq!(status_of(path).await, 200);
+    // The demo feed has no URL to renew.
+    let (code, out, err) = run(&["feed", "new-url", "--email", "owner@hoasen.vn", "--id", &id]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            Some(1),
+            "",
+            &*format!("error: no enabled notification feed {id} in owner@hoasen.vn's business\n")
+        )
+    );
 }

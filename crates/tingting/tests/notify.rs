@@ -228,9 +228,7 @@ async fn signatures_and_tokens(backend: Backend) {
     )
     .await;
     assert_eq!(status, 401);
-    let mut mac = Hmac::<Sha256>::new_from_slice(b"s3cret").unwrap();
-    mac.update(body.as_bytes());
-    let signature = hex::encode(mac.finalize().into_bytes());
+    let signature = signature("s3cret", &body);
     let (status, answer) = post(
         &srv,
         &path,
@@ -327,8 +325,93 @@ async fn feeds_api(backend: Backend) {
     assert_eq!(status, 404);
 }
 
+/// HMAC-SHA256 of `body` with `secret`, as forwarders send it in `X-Signature`.
+fn signature(secret: &str, body: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// A new ingest URL (`POST .../feeds/{id}/token`) replaces the old one at once; the feed keeps
+/// its id and signing key; pull feeds, turned-off feeds and other businesses' feeds get none.
+async fn a_new_ingest_url_replaces_the_old(backend: Backend) {
+    let Some(Env {
+        srv,
+        t,
+        account,
+        feed,
+        path: old_path,
+    }) = setup(backend, "s3cret").await
+    else {
+        return;
+    };
+    let token_path = |feed_id: i64| format!("/v2/accounts/{}/feeds/{feed_id}/token", account.id);
+    let (status, answer) = srv.post(&token_path(feed.id), &t.key, &json!({})).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        (&answer["data"]["id"], &answer["data"]["signed"]),
+        (&json!(feed.id), &json!(true)),
+        "{answer}"
+    );
+    let new_path = answer["data"]["ingestPath"].as_str().unwrap().to_string();
+    assert!(new_path.starts_with("/ingest/notify/ttn_") && new_path != old_path);
+    let prefix = answer["data"]["tokenPrefix"].as_str().unwrap();
+    assert!(
+        new_path.contains(prefix) && !old_path.contains(prefix),
+        "{answer}"
+    );
+
+    let body = json!({"from": "VCB", "text": VCB_SMS}).to_string();
+    let signed = signature("s3cret", &body);
+    let headers = [("x-signature", signed.as_str())];
+    let (status, answer) = post(&srv, &old_path, "application/json", &headers, &body).await;
+    assert_eq!(status, 404, "the old URL: {answer}");
+    let (status, answer) = post(&srv, &new_path, "application/json", &headers, &body).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["data"]["created"], 1, "{answer}");
+    let (status, answer) = post(&srv, &new_path, "text/plain", &[], VCB_SMS).await;
+    assert_eq!(status, 401, "the signing key stays: {answer}");
+    // The listing shows the new prefix, never the path.
+    let (_, listed) = srv
+        .get(&format!("/v2/accounts/{}/feeds", account.id), &t.key)
+        .await;
+    assert_eq!(listed["data"][0]["tokenPrefix"], json!(prefix), "{listed}");
+    assert!(listed["data"][0].get("ingestPath").is_none(), "{listed}");
+
+    // Refused: another business, an unknown feed, a demo feed, a feed turned off.
+    let other = srv.tenant("other@example.vn", "Other").await;
+    let (status, _) = srv.post(&token_path(feed.id), &other.key, &json!({})).await;
+    assert_eq!(status, 404);
+    let (status, _) = srv.post(&token_path(999_999), &t.key, &json!({})).await;
+    assert_eq!(status, 404);
+    let (_, demo) = srv
+        .post(
+            &format!("/v2/accounts/{}/feeds", account.id),
+            &t.key,
+            &json!({"kind": "demo"}),
+        )
+        .await;
+    let demo_id = demo["data"]["id"].as_i64().unwrap();
+    let (status, answer) = srv.post(&token_path(demo_id), &t.key, &json!({})).await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer["message"]
+        .as_str()
+        .unwrap()
+        .contains("not a notification feed"));
+    srv.store
+        .disable_feed(t.user.business_id, None, feed.id)
+        .await
+        .unwrap();
+    let (status, answer) = srv.post(&token_path(feed.id), &t.key, &json!({})).await;
+    assert_eq!(status, 409, "{answer}");
+    assert!(answer["message"].as_str().unwrap().contains("turned off"));
+    let (status, _) = post(&srv, &new_path, "application/json", &headers, &body).await;
+    assert_eq!(status, 404, "a feed turned off takes nothing");
+}
+
 both_backends!(
     feeds_api,
+    a_new_ingest_url_replaces_the_old,
     sms_to_transaction_and_webhook,
     json_and_email_payloads,
     ignored_and_unparsed,

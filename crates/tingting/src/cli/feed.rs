@@ -121,6 +121,16 @@ pub enum FeedCommand {
         #[arg(long)]
         id: i64,
     },
+    /// Give a notification feed a new ingest URL (a lost or leaked one); prints its path with
+    /// the new secret token (shown only once). The old URL stops working at once.
+    NewUrl {
+        /// The owner's e-mail.
+        #[arg(long)]
+        email: String,
+        /// The feed id (see `feed list`).
+        #[arg(long)]
+        id: i64,
+    },
     /// Read the business's unparsed texts again with this version's parsers; prints what
     /// became of them as JSON.
     Reparse {
@@ -259,6 +269,22 @@ pub async fn run(database: &str, cmd: FeedCommand) -> anyhow::Result<ExitCode> {
                 anyhow::bail!("no feed {id} in {email}'s business");
             }
             println!("feed {id} disabled");
+        }
+        FeedCommand::NewUrl { email, id } => {
+            let user = user_by_email(store.as_ref(), &email).await?;
+            let token = FeedToken::generate();
+            let Some(feed) = store
+                .replace_feed_token(user.business_id, None, id, &token)
+                .await?
+            else {
+                anyhow::bail!("no enabled notification feed {id} in {email}'s business");
+            };
+            print_json(&json!({
+                "feedId": feed.id,
+                "accountId": feed.account_id,
+                "ingestPath": format!("/ingest/notify/{}", token.expose()),
+                "signed": !feed.secret.is_empty(),
+            }));
         }
         FeedCommand::Reparse { email } => {
             let user = user_by_email(store.as_ref(), &email).await?;

@@ -215,6 +215,10 @@ fn casso_api(state: &AppState) -> Router<AppState> {
             "/accounts/{id}/feeds/{feed_id}",
             axum::routing::delete(routes::feeds::disable),
         )
+        .route(
+            "/accounts/{id}/feeds/{feed_id}/token",
+            post(routes::feeds::new_token),
+        )
         .route("/accounts/{id}/unparsed", get(routes::feeds::unparsed))
         .route(
             "/accounts/{id}/unparsed/reparse",

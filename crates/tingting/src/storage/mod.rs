@@ -25,8 +25,8 @@ use crate::domain::payment::{
 use crate::domain::session::{NewSession, Session};
 use crate::domain::{
     AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email, Feed,
-    IngestOutcome, NewBankAccount, NewFeed, NewTransaction, Principal, Scopes, Transaction,
-    UnparsedText, User, Webhook, WebhookSpec,
+    FeedToken, IngestOutcome, NewBankAccount, NewFeed, NewTransaction, Principal, Scopes,
+    Transaction, UnparsedText, User, Webhook, WebhookSpec,
 };
 
 pub use group_commit::IngestQueue;
@@ -414,6 +414,18 @@ pub trait Store: OAuthStore + Send + Sync + 'static {
         business_id: BusinessId,
         account_id: Option<i64>,
         feed_id: i64,
+    ) -> StoreResult<Option<Feed>>;
+
+    /// Gives an enabled notification feed of the business (and of its account `account_id`,
+    /// when given) the new ingest `token`: the old URL stops working at once; the feed keeps
+    /// its history and settings. The feed as it is now; None when there is no such enabled
+    /// notification feed.
+    async fn replace_feed_token(
+        &self,
+        business_id: BusinessId,
+        account_id: Option<i64>,
+        feed_id: i64,
+        token: &FeedToken,
     ) -> StoreResult<Option<Feed>>;
 
     /// Claims up to `limit` due pull feeds of any business for a poll until `lease_until`

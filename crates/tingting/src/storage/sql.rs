@@ -1432,6 +1432,32 @@ macro_rules! impl_store {
                 row.map(Feed::try_from).transpose()
             }
 
+            async fn replace_feed_token(
+                &self,
+                business_id: BusinessId,
+                account_id: Option<i64>,
+                feed_id: i64,
+                token: &FeedToken,
+            ) -> StoreResult<Option<Feed>> {
+                let mut tx = self.begin_write().await?;
+                let row: Option<sql::FeedRow> = sqlx::query_as(&format!(
+                    "UPDATE feeds SET token_hash = $4, token_prefix = $5 WHERE business_id = $1 \
+                     AND id = $2 AND ($3 IS NULL OR account_id = $3) AND kind = 'notify' \
+                     AND enabled = 1 RETURNING {}",
+                    sql::FEED_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(feed_id)
+                .bind(account_id)
+                .bind(token.digest())
+                .bind(token.display_prefix())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|e| sql::conflict_or(e, || "feed token collision; try again".to_string()))?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                row.map(Feed::try_from).transpose()
+            }
+
             async fn claim_feeds(&self, now: i64, lease_until: i64, limit: i64) -> StoreResult<Vec<Feed>> {
                 let skip_locked = self.backend() == $crate::storage::Backend::Postgres;
                 let rows: Vec<sql::FeedRow> = sqlx::query_as(&sql::claim_feeds_sql(skip_locked))

@@ -1,5 +1,6 @@
 //! **Ours**: an account's feeds and the texts they could not read.
 //! `GET`/`POST /v2/accounts/{id}/feeds`, `DELETE /v2/accounts/{id}/feeds/{feed_id}`,
+//! `POST /v2/accounts/{id}/feeds/{feed_id}/token`,
 //! `GET /v2/accounts/{id}/unparsed`, `POST /v2/accounts/{id}/unparsed/reparse`.
 
 use axum::extract::{Query, State};
@@ -14,7 +15,7 @@ use crate::http::error::{success, ApiError, Envelope};
 use crate::http::extract::{Auth, FeedId, Id, Json};
 use crate::http::AppState;
 use crate::ingest::notify::{self, ReparseReport};
-use crate::storage::StoreResult;
+use crate::storage::{StoreError, StoreResult};
 /// Most unparsed texts listed at once.
 const MAX_LIST: i64 = 200;
 
@@ -55,8 +56,9 @@ pub struct FeedView {
     pub last_error_at: Option<String>,
     /// Problems since the last success; above 0, the account's `connectStatus` is 0.
     pub consecutive_failures: i64,
-    /// Set only in the answer that created a notification feed: where forwarders post, with
-    /// the secret token (`/ingest/notify/ttn_...`); prefix it with the server's public address.
+    /// Set only in the answer that created a notification feed or gave it a new token: where
+    /// forwarders post, with the secret token (`/ingest/notify/ttn_...`); prefix it with the
+    /// server's public address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ingest_path: Option<String>,
 }
@@ -239,6 +241,83 @@ pub async fn disable(
         .await?
         .ok_or_else(|| ApiError::not_found(format!("Feed {feed_id} not found")))?;
     Ok(success(FeedView::new(&feed, None)))
+}
+
+/// **ours**: gives a notification feed a new ingest URL, shown only in this answer; the old
+/// URL stops working at once (a lost or leaked URL). The feed keeps its history and settings,
+/// including its signing key.
+#[utoipa::path(post, path = "/v2/accounts/{id}/feeds/{feed_id}/token", tag = "tingting",
+    security(("apikey" = []), ("oauth2" = ["feed"])),
+    params(("id" = i64, Path, description = "Account id"),
+           ("feed_id" = i64, Path, description = "Feed id")),
+    responses((status = 200, body = Envelope<FeedView>, description = "The feed with its new `ingestPath`"),
+              (status = 400, description = "Not a notification feed: it has no ingest URL"),
+              (status = 404, description = "No such account or feed in this business"),
+              (status = 409, description = "The feed is turned off")))]
+pub async fn new_token(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    Id(id): Id,
+    FeedId(feed_id): FeedId,
+) -> Result<axum::Json<Envelope<FeedView>>, ApiError> {
+    find(&state, who.business_id, id).await?;
+    match replace_token(&state, who.business_id, id, feed_id).await {
+        Ok((feed, token)) => Ok(success(FeedView::new(&feed, Some(&token)))),
+        Err(TokenRefusal::Store(e)) => Err(e.into()),
+        Err(TokenRefusal::NotFound) => {
+            Err(ApiError::not_found(format!("Feed {feed_id} not found")))
+        }
+        Err(TokenRefusal::NotNotify) => Err(ApiError::bad_request(format!(
+            "Feed {feed_id} is not a notification feed: it has no ingest URL"
+        ))),
+        Err(TokenRefusal::Disabled) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            format!("Feed {feed_id} is turned off: add a new notification feed instead"),
+        )),
+    }
+}
+
+/// Why a feed got no new ingest token.
+#[derive(Debug)]
+pub(crate) enum TokenRefusal {
+    /// The account has no such feed.
+    NotFound,
+    /// A pull feed: it has no ingest URL.
+    NotNotify,
+    /// The feed is turned off.
+    Disabled,
+    /// The database failed.
+    Store(StoreError),
+}
+
+/// Gives notification feed `feed_id` of account `account_id` a new ingest token (the API and
+/// the dashboard): the feed and its token, in clear this once.
+pub(crate) async fn replace_token(
+    state: &AppState,
+    business_id: BusinessId,
+    account_id: i64,
+    feed_id: i64,
+) -> Result<(Feed, FeedToken), TokenRefusal> {
+    let token = FeedToken::generate();
+    let replaced = state
+        .store
+        .replace_feed_token(business_id, Some(account_id), feed_id, &token)
+        .await
+        .map_err(TokenRefusal::Store)?;
+    if let Some(feed) = replaced {
+        return Ok((feed, token));
+    }
+    // Only refusals read the feed again, to say why.
+    let feeds = state
+        .store
+        .list_feeds(business_id, Some(account_id))
+        .await
+        .map_err(TokenRefusal::Store)?;
+    Err(match feeds.iter().find(|f| f.id == feed_id) {
+        None => TokenRefusal::NotFound,
+        Some(f) if f.settings.is_pull() => TokenRefusal::NotNotify,
+        Some(_) => TokenRefusal::Disabled,
+    })
 }
 
 /// Adds a feed to account `account_id` of the business (the API and the dashboard); a pull

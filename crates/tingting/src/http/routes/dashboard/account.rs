@@ -1,7 +1,8 @@
 //! One bank account's page, `GET /dashboard/accounts/{id}`: its feeds with their health, a
 //! form to add a notification or demo-bank feed (`POST .../feeds`; a notification feed's
 //! ingest URL is shown once, with a QR code and the phone forwarder's setup), turning a feed
-//! off (`POST .../feeds/{feed_id}/disable`), the texts its feeds could not read with a
+//! off (`POST .../feeds/{feed_id}/disable`), giving a notification feed a new ingest URL
+//! (`POST .../feeds/{feed_id}/token`, shown once like a new feed's), the texts its feeds could not read with a
 //! re-parse button (`POST .../reparse`) and a statement upload (`POST .../statements`,
 //! multipart, sent with upload progress by `/dashboard/accounts.js` when scripts run).
 //! Every form carries the session's CSRF token; another business's account is a 404.
@@ -14,7 +15,7 @@ use serde::Serialize;
 use super::accounts::{self, AccountRow};
 use super::{Form, Posted, View, Viewer};
 use crate::domain::{BankAccount, DemoError, FeedToken, NewFeed};
-use crate::http::routes::feeds::{self, UnparsedView};
+use crate::http::routes::feeds::{self, TokenRefusal, UnparsedView};
 use crate::http::routes::statements;
 use crate::http::session::{self, SessionUser};
 use crate::http::{page, AppState};
@@ -37,6 +38,10 @@ struct Outcome {
     feed_typed: FeedTyped,
     /// A notification feed's ingest URL, just created (shown this once).
     ingest_url: Option<String>,
+    /// The feed whose ingest URL was just replaced (`ingest_url` is its new one).
+    renewed: Option<i64>,
+    /// Why an action on a listed feed was refused (a text key).
+    feeds_error: Option<&'static str>,
     /// What a re-parse did.
     reparse: Option<ReparseReport>,
     /// What a statement import did.
@@ -187,6 +192,8 @@ impl<'a> Request<'a> {
                 feed_error => outcome.feed_error,
                 typed => outcome.feed_typed,
                 ingest_url => outcome.ingest_url,
+                renewed => outcome.renewed,
+                feeds_error => outcome.feeds_error,
                 qr_svg,
                 reparse => outcome.reparse,
                 import => outcome.import,
@@ -341,6 +348,45 @@ pub async fn disable_feed(
         Ok(None) => req.not_found().await,
         Err(e) => page::unavailable(e),
     }
+}
+
+/// `POST /dashboard/accounts/{id}/feeds/{feed_id}/token`: gives a notification feed a new
+/// ingest URL, shown this once with its QR code and setup steps; the old URL stops working.
+pub async fn new_url(
+    State(state): State<AppState>,
+    Path((id, feed_id)): Path<(String, String)>,
+    posted: Posted,
+) -> Response {
+    let req = Request::posted(&state, &posted);
+    let account = match req.account(&id).await {
+        Ok(account) => account,
+        Err(response) => return response,
+    };
+    let Ok(feed_id) = feed_id.parse::<i64>() else {
+        return req.not_found().await;
+    };
+    let refused = |key| Outcome {
+        feeds_error: Some(key),
+        ..Outcome::default()
+    };
+    let (status, outcome) =
+        match feeds::replace_token(&state, posted.user.business_id, account.id, feed_id).await {
+            Ok((feed, token)) => (
+                StatusCode::OK,
+                Outcome {
+                    ingest_url: Some(format!("{}/ingest/notify/{}", req.origin(), token.expose())),
+                    renewed: Some(feed.id),
+                    ..Outcome::default()
+                },
+            ),
+            Err(TokenRefusal::NotFound) => return req.not_found().await,
+            Err(TokenRefusal::NotNotify) => {
+                (StatusCode::BAD_REQUEST, refused("acc_err_not_notify"))
+            }
+            Err(TokenRefusal::Disabled) => (StatusCode::CONFLICT, refused("acc_err_feed_off")),
+            Err(TokenRefusal::Store(e)) => return page::unavailable(e),
+        };
+    req.render(&account, status, outcome).await
 }
 
 /// `POST /dashboard/accounts/{id}/reparse`: reads the account's unparsed texts again, like

@@ -94,6 +94,10 @@ pub fn routes() -> Router<AppState> {
             "/dashboard/accounts/{id}/feeds/{feed_id}/disable",
             post(account::disable_feed),
         )
+        .route(
+            "/dashboard/accounts/{id}/feeds/{feed_id}/token",
+            post(account::new_url),
+        )
         .route("/dashboard/accounts/{id}/reparse", post(account::reparse))
         .route("/dashboard/accounts.js", get(account::script))
 }

@@ -1,9 +1,10 @@
 //! The dashboard's payment requests against the real server. In headless Chromium an owner
 //! creates a request through the page's form, sees its QR and order code, and watches it turn
 //! paid without reloading when a matching transfer is ingested, the matched transfer linked
-//! (also without reloading), the list shows it paid, and another request is cancelled with its button. Plain HTTP
-//! tests cover the form's validation errors (refilled, nothing created), CSRF, the status filter
-//! and paging, and tenant isolation (another business's requests are 404 and stay as they are).
+//! (also without reloading), the list shows it paid, another request is cancelled with its
+//! button, and an open request turns paid in the list without a reload. Plain HTTP tests cover
+//! the form's validation errors (refilled, nothing created), CSRF, the status filter and
+//! paging, and tenant isolation (another business's requests are 404 and stay as they are).
 //! Screenshots are kept in `target/test-artifacts/dashboard-{sqlite,postgres}/`. Both backends.
 
 #[path = "support/browser.rs"]
@@ -317,6 +318,41 @@ async fn payment_turns_paid_in_the_browser(backend: Backend) {
         Some("Payment requests")
     );
     browser.screenshot(&shots.join("payments-en.png")).await;
+
+    // While the list shows a request that can still change, it follows it: paid by a
+    // transfer, the row turns paid without a reload.
+    let open = api_request(
+        &srv,
+        &t,
+        json!({"accountId": vcb.id, "amount": 50_000, "orderCode": "DH7001"}),
+    )
+    .await;
+    let open_id = open["id"].as_i64().unwrap();
+    browser
+        .goto(&format!("{}/dashboard/payments?lang=en", srv.base))
+        .await;
+    assert_eq!(
+        browser
+            .attribute(&format!("#payment-{open_id}"), "data-status")
+            .await
+            .as_deref(),
+        Some("pending")
+    );
+    browser.eval("window.stayed = true;", vec![]).await;
+    pay(&srv, &t, 50_000, "DH7001").await;
+    eventually(Duration::from_secs(15), async || {
+        let status = b
+            .attribute(&format!("#payment-{open_id}"), "data-status")
+            .await;
+        (status.as_deref() == Some("paid")).then_some(())
+    })
+    .await;
+    assert_eq!(
+        browser.eval("return window.stayed === true;", vec![]).await,
+        json!(true),
+        "the same page, not a reload"
+    );
+    assert_eq!(browser.text("#total").await.as_deref(), Some("3"));
     browser.quit().await;
 }
 

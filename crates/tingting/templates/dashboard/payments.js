@@ -2,7 +2,12 @@
 // open, from the checkout page's event stream (data-events). The labels of each status are
 // the badge's data-text-<status> attributes. On each change the page's details (#details),
 // matched transfers (#links) and QR code (#qr-card, only while the request can be paid) are
-// fetched again from this page's own address and put in place. Without this script the page shows the status it was rendered with.
+// fetched again from this page's own address and put in place.
+// The list of requests: while it shows a request that can still change (pending or
+// underpaid), the count (#total, #pages) and the list (#list) are fetched again from the
+// page's own address every few seconds while the tab is visible, and put in place (the
+// filter form is left alone), so that statuses and new requests show without a reload.
+// Without this script the pages show what they were rendered with.
 (function () {
   "use strict";
   var badge = document.getElementById("status");
@@ -67,4 +72,54 @@
       source.close();
     }
   });
+})();
+
+(function () {
+  "use strict";
+  var EVERY = 4000;
+  if (!document.getElementById("list") || !window.fetch || !window.DOMParser) {
+    return;
+  }
+  // Whether the list shows a request whose status can still change.
+  var changing = function () {
+    return document.querySelector(
+      '#rows li[data-status="pending"], #rows li[data-status="underpaid"]'
+    ) !== null;
+  };
+  var timer = null;
+  var schedule = function () {
+    timer = changing() ? setTimeout(refresh, EVERY) : null;
+  };
+  var refresh = function () {
+    if (document.visibilityState === "hidden") {
+      // Looked at again when the tab is shown.
+      timer = null;
+      return;
+    }
+    fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (r) {
+        return r.ok ? r.text() : null;
+      })
+      .then(function (html) {
+        if (!html) {
+          return;
+        }
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        ["total", "pages", "list"].forEach(function (id) {
+          var now = fresh.getElementById(id);
+          var shown = document.getElementById(id);
+          if (now && shown) {
+            shown.replaceWith(now);
+          }
+        });
+      })
+      .catch(function () {})
+      .then(schedule);
+  };
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && timer === null) {
+      schedule();
+    }
+  });
+  schedule();
 })();

@@ -3,7 +3,8 @@
 //! - `GET /dashboard/payments`: the business's requests, newest first, filtered by status
 //!   (`status`, `page`), and the form that creates one; `POST /dashboard/payments` creates it
 //!   (the checks and order codes of `POST /v2/payment-requests`, [`requests::create`]) and
-//!   goes to its page, or shows the form again with what is wrong (400);
+//!   goes to its page, or shows the form again with what is wrong (400); while the list shows
+//!   a request that can still change, `payments.js` fetches the list again every few seconds;
 //! - `GET /dashboard/payments/{id}`: one request with its VietQR code, its order code, the
 //!   transfers matched to it and a link to its hosted checkout page; its status turns by
 //!   itself while the page is open (`payments.js` listens to the checkout page's

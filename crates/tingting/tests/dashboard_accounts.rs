@@ -22,6 +22,7 @@ use common::{eventually, multipart, vn_today, Backend, TestServer};
 use dashboard::{arrive, client, csrf_of, decoded, get, owner, sign_in, sign_in_browser};
 use reqwest::header::{CONTENT_TYPE, LOCATION};
 use serde_json::{json, Value};
+use tingting::domain::{DemoSettings, FeedSettings};
 
 both_backends!(
     accounts_in_the_browser,
@@ -252,6 +253,35 @@ async fn accounts_in_the_browser(backend: Backend) {
         (status.as_deref() == Some("ok")).then_some(())
     })
     .await;
+
+    // The demo feed's rate changed from its settings.
+    browser.click(&format!("#settings-{demo} summary")).await;
+    browser.fill(&format!("#per-minute-{demo}"), "4").await;
+    browser.click(&format!("#save-{demo}")).await;
+    eventually(Duration::from_secs(10), async || {
+        let feeds = srv
+            .store
+            .list_feeds(t.user.business_id, Some(account_id))
+            .await
+            .unwrap();
+        (feeds[1].settings == FeedSettings::Demo(DemoSettings::new(4.0).unwrap())).then_some(())
+    })
+    .await;
+    arrive(&browser, &format!("#feed-{demo}")).await;
+    assert_eq!(
+        browser
+            .attribute(&format!("#per-minute-{demo}"), "value")
+            .await
+            .as_deref(),
+        Some("4")
+    );
+    assert!(
+        browser
+            .text(&format!("#feed-{demo}"))
+            .await
+            .is_some_and(|text| text.contains("4 giao dịch/phút")),
+        "the rate as typed"
+    );
 
     // A new URL for the notification feed (a lost phone): shown once with its QR code; the
     // old URL stops working, the new one is the feed's.
@@ -567,7 +597,50 @@ async fn accounts_over_http(backend: Backend) {
     };
     // The old URL is unknown; the new one is the feed's (which wants a signature).
     assert_eq!(forwarded(first_url).await, 404);
-    assert_eq!(forwarded(second_url).await, 401);
+    assert_eq!(forwarded(second_url.clone()).await, 401);
+
+    // The signing key changed from the feed's settings: refused values change nothing.
+    let settings = format!(
+        "/dashboard/accounts/{id}/feeds/{}/settings?lang=en",
+        feed.id
+    );
+    let (status, _, _) = post_form(&c, &srv, &settings, &[("secret", "n3w")]).await;
+    assert_eq!(status, 403);
+    for (form, key) in [
+        (vec![("secret", " n3w")], "acc_err_secret"),
+        (
+            vec![("secret", "n3w"), ("per_minute", "3")],
+            "acc_err_not_demo",
+        ),
+        (vec![("interval", "soon")], "acc_err_interval"),
+    ] {
+        let mut form = form.clone();
+        form.push(("csrf", csrf.as_str()));
+        let (status, html, _) = post_form(&c, &srv, &settings, &form).await;
+        assert_eq!((status, error_of(&html)), (400, key), "{form:?}");
+    }
+    assert_eq!(
+        srv.store.list_feeds(business, Some(id)).await.unwrap()[0].secret,
+        "k3y"
+    );
+    let (status, _, location) = post_form(
+        &c,
+        &srv,
+        &settings,
+        &[("secret", "n3w"), ("csrf", csrf.as_str())],
+    )
+    .await;
+    assert_eq!(
+        (status, location),
+        (
+            303,
+            Some(format!("/dashboard/accounts/{id}?lang=en#feed-{}", feed.id))
+        )
+    );
+    assert_eq!(
+        srv.store.list_feeds(business, Some(id)).await.unwrap()[0].secret,
+        "n3w"
+    );
 
     // Disabling and re-parsing need the token too.
     let disable = format!("/dashboard/accounts/{id}/feeds/{}/disable", feed.id);
@@ -590,6 +663,16 @@ async fn accounts_over_http(backend: Backend) {
     let (status, html, _) = post_form(&c, &srv, &new_url, &[("csrf", csrf.as_str())]).await;
     assert_eq!((status, error_of(&html)), (409, "acc_err_feed_off"));
     assert!(!html.contains(r#"id="ingest-url""#));
+    // Turned on again (with the token only): its URL is known again (401: it wants the
+    // signature).
+    let enable = format!("/dashboard/accounts/{id}/feeds/{}/enable?lang=en", feed.id);
+    let (status, _, _) = post_form(&c, &srv, &enable, &[]).await;
+    assert_eq!(status, 403);
+    assert!(!srv.store.list_feeds(business, Some(id)).await.unwrap()[0].enabled);
+    let (status, _, _) = post_form(&c, &srv, &enable, &[("csrf", csrf.as_str())]).await;
+    assert_eq!(status, 303);
+    assert!(srv.store.list_feeds(business, Some(id)).await.unwrap()[0].enabled);
+    assert_eq!(forwarded(second_url).await, 401);
 
     // Uploads: without the token (or with it not first) 403 and nothing imported; a file
     // that is not a statement is a readable error; a file over 1 MiB is imported.
@@ -723,8 +806,15 @@ async fn other_businesses_accounts_stay_hidden(backend: Backend) {
         ),
         format!("/dashboard/accounts/{}/feeds/{theirs_feed}/token", mine.id),
         theirs_path(&format!("/feeds/{theirs_feed}/token")),
+        theirs_path(&format!("/feeds/{theirs_feed}/enable")),
+        format!(
+            "/dashboard/accounts/{}/feeds/{theirs_feed}/settings",
+            mine.id
+        ),
+        theirs_path(&format!("/feeds/{theirs_feed}/settings")),
     ] {
-        let (status, html, _) = post_form(&c, &srv, &path, &[("csrf", csrf.as_str())]).await;
+        let form = [("csrf", csrf.as_str()), ("secret", "mine now")];
+        let (status, html, _) = post_form(&c, &srv, &path, &form).await;
         assert_eq!(status, 404, "{path}");
         assert!(!html.contains("ingest-url"), "{path}");
     }
@@ -749,6 +839,7 @@ async fn other_businesses_accounts_stay_hidden(backend: Backend) {
         their_path.contains(&feeds[0].token_prefix),
         "their URL unchanged"
     );
+    assert_eq!(feeds[0].secret, "", "their signing key unchanged");
     let unparsed = srv
         .store
         .list_unparsed(other.user.business_id, Some(theirs.id), 10)

@@ -21,6 +21,7 @@ both_backends!(
     two_instances_never_poll_a_feed_at_once,
     unparsed_texts_are_read_again,
     managing_feeds,
+    changing_feeds,
     feed_commands,
 );
 
@@ -604,6 +605,154 @@ async fn managing_feeds(backend: Backend) {
     assert_eq!(feeds(&srv, &t, account.id).await.len(), 2);
 }
 
+/// PATCHes `body` to `path` with `key`; status and JSON.
+async fn patch(srv: &TestServer, key: &str, path: &str, body: &Value) -> (u16, Value) {
+    let resp = srv
+        .client
+        .patch(format!("{}{path}", srv.base))
+        .header("Authorization", format!("Apikey {key}"))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.json().await.unwrap())
+}
+
+/// PATCH changes a demo feed's rate and interval (due at once), a notification feed's signing
+/// key, and turns feeds off and on again (a notification feed's URL works again); settings a
+/// feed's kind does not have, bad values, unknown feeds and another business's feeds are
+/// refused, and a refused change changes nothing.
+async fn changing_feeds(backend: Backend) {
+    let Some((srv, t, account, _rx)) = setup(backend).await else {
+        return;
+    };
+    let path = format!("/v2/accounts/{}/feeds", account.id);
+    let (_, demo) = srv
+        .post(
+            &path,
+            &t.key,
+            &json!({"kind": "demo", "intervalSeconds": 3600}),
+        )
+        .await;
+    let demo_path = format!("{path}/{}", demo["data"]["id"]);
+    let (_, notify) = srv.post(&path, &t.key, &json!({"kind": "notify"})).await;
+    let notify_path = format!("{path}/{}", notify["data"]["id"]);
+    let ingest = notify["data"]["ingestPath"].as_str().unwrap().to_string();
+    let forward = |body: &'static str| {
+        let request = srv.client.post(format!("{}{ingest}", srv.base)).body(body);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+
+    // A demo feed's rate and interval; the other one kept when only one is given.
+    let (status, body) = patch(&srv, &t.key, &demo_path, &json!({"perMinute": 5})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (&body["data"]["settings"], &body["data"]["intervalSeconds"]),
+        (&json!({"perMinute": 5.0}), &json!(3600)),
+        "{body}"
+    );
+    let (status, body) = patch(&srv, &t.key, &demo_path, &json!({"intervalSeconds": 30})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (&body["data"]["settings"], &body["data"]["intervalSeconds"]),
+        (&json!({"perMinute": 5.0}), &json!(30)),
+        "{body}"
+    );
+    // Off: no longer due; on again: due.
+    let (_, body) = patch(&srv, &t.key, &demo_path, &json!({"enabled": false})).await;
+    assert_eq!(
+        (&body["data"]["enabled"], &body["data"]["nextPollAt"]),
+        (&json!(false), &Value::Null),
+        "{body}"
+    );
+    let (_, body) = patch(&srv, &t.key, &demo_path, &json!({"enabled": true})).await;
+    assert_eq!(body["data"]["enabled"], true, "{body}");
+    assert!(body["data"]["nextPollAt"].is_string(), "{body}");
+
+    // A notification feed's signing key: set, then removed.
+    let (status, body) = patch(&srv, &t.key, &notify_path, &json!({"secret": "k3y"})).await;
+    assert_eq!(
+        (status, &body["data"]["signed"]),
+        (200, &json!(true)),
+        "{body}"
+    );
+    assert_eq!(forward("hello").await, 401, "posts must be signed now");
+    let (_, body) = patch(&srv, &t.key, &notify_path, &json!({"secret": ""})).await;
+    assert_eq!(body["data"]["signed"], false, "{body}");
+    assert_eq!(forward("hello").await, 200);
+    // Off, then on again: the same URL works again.
+    let (_, body) = patch(&srv, &t.key, &notify_path, &json!({"enabled": false})).await;
+    assert_eq!(body["data"]["enabled"], false, "{body}");
+    assert_eq!(forward("hello").await, 404);
+    let (_, body) = patch(&srv, &t.key, &notify_path, &json!({"enabled": true})).await;
+    assert_eq!(
+        (&body["data"]["enabled"], &body["data"]["nextPollAt"]),
+        (&json!(true), &Value::Null),
+        "{body}"
+    );
+    assert_eq!(forward("hello").await, 200);
+
+    // Refused, each with a message naming the field; nothing changes.
+    for (feed, change, message) in [
+        (
+            &demo_path,
+            json!({"secret": "k"}),
+            "secret: only notification feeds have one",
+        ),
+        (
+            &notify_path,
+            json!({"perMinute": 3}),
+            "perMinute and intervalSeconds are settings of demo feeds",
+        ),
+        (
+            &notify_path,
+            json!({"secret": " padded"}),
+            "secret: at most 200 characters, without surrounding spaces",
+        ),
+        (
+            &demo_path,
+            json!({"perMinute": 0}),
+            "perMinute: the demo rate must be above 0 and at most 60000 transfers per minute",
+        ),
+        (
+            &demo_path,
+            json!({"intervalSeconds": 0, "perMinute": 9}),
+            "intervalSeconds: the poll interval must be between 1 s and 24 h",
+        ),
+    ] {
+        let (status, body) = patch(&srv, &t.key, feed, &change).await;
+        assert_eq!(
+            (status, body["message"].as_str()),
+            (400, Some(message)),
+            "{change}"
+        );
+    }
+    let (status, _) = patch(&srv, &t.key, &demo_path, &json!({"colour": "red"})).await;
+    assert_eq!(status, 400);
+    let (_, listed) = srv.get(&path, &t.key).await;
+    assert_eq!(
+        (
+            &listed["data"][0]["settings"],
+            &listed["data"][0]["intervalSeconds"],
+            &listed["data"][1]["signed"]
+        ),
+        (&json!({"perMinute": 5.0}), &json!(30), &json!(false)),
+        "{listed}"
+    );
+    let (status, _) = patch(
+        &srv,
+        &t.key,
+        &format!("{path}/999999"),
+        &json!({"enabled": true}),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let other = srv.tenant("other@shop.vn", "Other shop").await;
+    let (status, _) = patch(&srv, &other.key, &notify_path, &json!({"enabled": false})).await;
+    assert_eq!(status, 404);
+    assert_eq!(forward("hello").await, 200, "still on");
+}
+
 /// The `feed` commands add, list and turn off feeds, and refuse bad input with a clear line.
 async fn feed_commands(backend: Backend) {
     let Some((srv, _t, _account, _rx)) = setup(backend).await else {
@@ -732,6 +881,28 @@ async fn feed_commands(backend: Backend) {
             Some(1),
             "",
             &*format!("error: no enabled notification feed {id} in owner@hoasen.vn's business\n")
+        )
+    );
+
+    // The demo feed turned back on; an unknown feed is an error.
+    let (code, out, _) = run(&["feed", "enable", "--email", "owner@hoasen.vn", "--id", &id]);
+    assert_eq!((code, out), (Some(0), format!("feed {id} enabled\n")));
+    let (_, out, _) = run(&["feed", "list", "--email", "owner@hoasen.vn"]);
+    let listed: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(listed[1]["enabled"], true, "{listed}");
+    let (code, _, err) = run(&[
+        "feed",
+        "enable",
+        "--email",
+        "owner@hoasen.vn",
+        "--id",
+        "999",
+    ]);
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            Some(1),
+            "error: no feed 999 in owner@hoasen.vn's business\n"
         )
     );
 }

@@ -13,8 +13,8 @@ use crate::delivery::policy::parse_duration;
 use crate::delivery::worker::Wakeup;
 use crate::domain::time::render_vn;
 use crate::domain::{
-    BankAccount, BankDirectory, CommandSettings, DemoSettings, Feed, FeedSettings, FeedToken,
-    MailSecurity, MailboxSettings, NewFeed,
+    BankAccount, BankDirectory, CommandSettings, DemoSettings, Feed, FeedChange, FeedSettings,
+    FeedToken, MailSecurity, MailboxSettings, NewFeed,
 };
 use crate::http::routes::feeds::FeedView;
 use crate::ingest::notify::{reparse, Services};
@@ -114,6 +114,16 @@ pub enum FeedCommand {
     },
     /// Turn a feed off: its ingest URL stops working and it is no longer polled.
     Disable {
+        /// The owner's e-mail.
+        #[arg(long)]
+        email: String,
+        /// The feed id (see `feed list`).
+        #[arg(long)]
+        id: i64,
+    },
+    /// Turn a feed back on: a notification feed's URL works again, a pull feed is polled at
+    /// once.
+    Enable {
         /// The owner's e-mail.
         #[arg(long)]
         email: String,
@@ -269,6 +279,21 @@ pub async fn run(database: &str, cmd: FeedCommand) -> anyhow::Result<ExitCode> {
                 anyhow::bail!("no feed {id} in {email}'s business");
             }
             println!("feed {id} disabled");
+        }
+        FeedCommand::Enable { email, id } => {
+            let user = user_by_email(store.as_ref(), &email).await?;
+            let on = FeedChange {
+                enabled: Some(true),
+                ..FeedChange::default()
+            };
+            if store
+                .update_feed(user.business_id, None, id, &on)
+                .await?
+                .is_none()
+            {
+                anyhow::bail!("no feed {id} in {email}'s business");
+            }
+            println!("feed {id} enabled");
         }
         FeedCommand::NewUrl { email, id } => {
             let user = user_by_email(store.as_ref(), &email).await?;

@@ -383,11 +383,7 @@ impl<'a> NewFeed<'a> {
     /// A notification feed reached with `token`, its posts signed with `secret` ("" for
     /// none: at most [`MAX_SECRET_LEN`] characters, without surrounding spaces).
     pub fn notify(token: &'a FeedToken, secret: &'a str) -> Result<Self, String> {
-        if secret.len() > MAX_SECRET_LEN || secret.trim() != secret {
-            return Err(format!(
-                "at most {MAX_SECRET_LEN} characters, without surrounding spaces"
-            ));
-        }
+        check_secret(secret)?;
         Ok(Self {
             settings: FeedSettings::Notify,
             token: Some(token),
@@ -416,6 +412,105 @@ impl<'a> NewFeed<'a> {
             secret: "",
             interval_ms: check_interval(interval_ms)?,
         })
+    }
+}
+
+/// Checks a notification feed's signing secret: "" (posts unsigned) or at most
+/// [`MAX_SECRET_LEN`] characters without surrounding spaces.
+fn check_secret(secret: &str) -> Result<(), String> {
+    if secret.len() > MAX_SECRET_LEN || secret.trim() != secret {
+        return Err(format!(
+            "at most {MAX_SECRET_LEN} characters, without surrounding spaces"
+        ));
+    }
+    Ok(())
+}
+
+/// What an owner may change of a feed; build it with [`FeedChange::of`], which checks it
+/// against the feed. None fields stay as they are.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FeedChange {
+    /// A notification feed's new signing secret ("" for unsigned posts).
+    pub secret: Option<String>,
+    /// A demo feed's new settings.
+    pub settings: Option<FeedSettings>,
+    /// A demo feed's new poll interval (ms).
+    pub interval_ms: Option<i64>,
+    /// Turned on or off.
+    pub enabled: Option<bool>,
+}
+
+/// A requested change, as the API and the dashboard receive it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FeedChangeRequest {
+    /// A notification feed's signing secret ("" for none).
+    pub secret: Option<String>,
+    /// A demo feed's transfers per minute.
+    pub per_minute: Option<f64>,
+    /// A demo feed's seconds between polls.
+    pub interval_seconds: Option<i64>,
+    /// On or off.
+    pub enabled: Option<bool>,
+}
+
+/// Why a change was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedChangeError {
+    /// A secret for a feed that is not a notification feed.
+    SecretOfPull,
+    /// A rate or interval for a feed that is not a demo feed (notification feeds have none;
+    /// command and mailbox feeds are changed on the server).
+    NotDemo,
+    /// The secret is not acceptable.
+    Secret(String),
+    /// The demo rate or interval is out of range.
+    Demo(DemoError),
+}
+
+impl std::fmt::Display for FeedChangeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::SecretOfPull => f.write_str("secret: only notification feeds have one"),
+            Self::NotDemo => {
+                f.write_str("perMinute and intervalSeconds are settings of demo feeds")
+            }
+            Self::Secret(e) => write!(f, "secret: {e}"),
+            Self::Demo(DemoError::Rate(e)) => write!(f, "perMinute: {e}"),
+            Self::Demo(DemoError::Interval(e)) => write!(f, "intervalSeconds: {e}"),
+        }
+    }
+}
+
+impl FeedChange {
+    /// The change `request` makes to `feed`, checked as a new feed's settings are.
+    pub fn of(feed: &Feed, request: FeedChangeRequest) -> Result<Self, FeedChangeError> {
+        let mut change = FeedChange {
+            enabled: request.enabled,
+            ..FeedChange::default()
+        };
+        if let Some(secret) = request.secret {
+            if feed.settings.is_pull() {
+                return Err(FeedChangeError::SecretOfPull);
+            }
+            check_secret(&secret).map_err(FeedChangeError::Secret)?;
+            change.secret = Some(secret);
+        }
+        if request.per_minute.is_some() || request.interval_seconds.is_some() {
+            let FeedSettings::Demo(current) = &feed.settings else {
+                return Err(FeedChangeError::NotDemo);
+            };
+            let rate = request.per_minute.unwrap_or(current.per_minute);
+            let interval = request.interval_seconds.unwrap_or(feed.interval_ms / 1000);
+            let new = NewFeed::demo(Some(rate), Some(interval)).map_err(FeedChangeError::Demo)?;
+            change.settings = Some(new.settings);
+            change.interval_ms = Some(new.interval_ms);
+        }
+        Ok(change)
+    }
+
+    /// Whether it changes how or whether a pull feed is polled (it is then due at once).
+    pub fn repolls(&self) -> bool {
+        self.settings.is_some() || self.interval_ms.is_some() || self.enabled == Some(true)
     }
 }
 
@@ -462,6 +557,122 @@ mod tests {
             assert_eq!(FeedKind::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(FeedKind::parse("nope"), None);
+    }
+
+    /// A stored feed of `settings`, polled every `interval_ms`.
+    fn stored(settings: FeedSettings, interval_ms: i64) -> Feed {
+        Feed {
+            id: 1,
+            business_id: 1,
+            account_id: 1,
+            settings,
+            token_prefix: String::new(),
+            secret: String::new(),
+            enabled: true,
+            interval_ms,
+            next_poll_at: None,
+            polled_at: None,
+            cursor: String::new(),
+            last_log: String::new(),
+            last_success_at: None,
+            last_error: String::new(),
+            last_error_at: None,
+            consecutive_failures: 0,
+            created_at: 0,
+            lease_token: 0,
+        }
+    }
+
+    #[test]
+    fn changes_keep_what_is_not_given_and_fit_the_kind() {
+        let demo = stored(FeedSettings::Demo(DemoSettings::new(2.0).unwrap()), 15_000);
+        let faster = FeedChange::of(
+            &demo,
+            FeedChangeRequest {
+                per_minute: Some(6.0),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(faster.repolls(), "new settings are polled at once");
+        assert_eq!(
+            (faster.settings, faster.interval_ms),
+            (
+                Some(FeedSettings::Demo(DemoSettings::new(6.0).unwrap())),
+                Some(15_000)
+            )
+        );
+        let slower = FeedChange::of(
+            &demo,
+            FeedChangeRequest {
+                interval_seconds: Some(60),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            (slower.settings, slower.interval_ms),
+            (
+                Some(FeedSettings::Demo(DemoSettings::new(2.0).unwrap())),
+                Some(60_000)
+            )
+        );
+        let off = FeedChange::of(
+            &demo,
+            FeedChangeRequest {
+                enabled: Some(false),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(!off.repolls() && off.settings.is_none());
+
+        let notify = stored(FeedSettings::Notify, 0);
+        let secret = |s: &str| FeedChangeRequest {
+            secret: Some(s.into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            FeedChange::of(&notify, secret(""))
+                .unwrap()
+                .secret
+                .as_deref(),
+            Some("")
+        );
+        assert!(matches!(
+            FeedChange::of(&notify, secret(" k")),
+            Err(FeedChangeError::Secret(_))
+        ));
+        assert_eq!(
+            FeedChange::of(&demo, secret("k")),
+            Err(FeedChangeError::SecretOfPull)
+        );
+        let rate = FeedChangeRequest {
+            per_minute: Some(1.0),
+            ..Default::default()
+        };
+        assert_eq!(
+            FeedChange::of(&notify, rate.clone()),
+            Err(FeedChangeError::NotDemo)
+        );
+        let command = stored(
+            FeedSettings::Command(CommandSettings::new("true", vec![], 1_000).unwrap()),
+            60_000,
+        );
+        assert_eq!(
+            FeedChange::of(&command, rate),
+            Err(FeedChangeError::NotDemo)
+        );
+        assert!(matches!(
+            FeedChange::of(
+                &demo,
+                FeedChangeRequest {
+                    interval_seconds: Some(0),
+                    ..Default::default()
+                }
+            ),
+            Err(FeedChangeError::Demo(DemoError::Interval(_)))
+        ));
     }
 
     fn mailbox(host: &str, username: &str) -> Result<MailboxSettings, String> {

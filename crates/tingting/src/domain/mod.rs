@@ -23,8 +23,8 @@ pub use bank::{Bank, BankDirectory};
 pub use delivery::{Delivery, DeliveryStatus};
 pub use email::Email;
 pub use feed::{
-    CommandSettings, DemoError, DemoSettings, Feed, FeedKind, FeedSettings, FeedToken,
-    MailSecurity, MailboxSettings, NewFeed, UnparsedText,
+    CommandSettings, DemoError, DemoSettings, Feed, FeedChange, FeedChangeError, FeedChangeRequest,
+    FeedKind, FeedSettings, FeedToken, MailSecurity, MailboxSettings, NewFeed, UnparsedText,
 };
 pub use scope::{Scope, Scopes};
 pub use transaction::{IngestOutcome, NewTransaction, Transaction};

@@ -213,7 +213,7 @@ fn casso_api(state: &AppState) -> Router<AppState> {
         )
         .route(
             "/accounts/{id}/feeds/{feed_id}",
-            axum::routing::delete(routes::feeds::disable),
+            axum::routing::delete(routes::feeds::disable).patch(routes::feeds::update),
         )
         .route(
             "/accounts/{id}/feeds/{feed_id}/token",

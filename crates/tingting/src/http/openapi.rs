@@ -22,6 +22,7 @@ use super::routes;
         routes::feeds::list,
         routes::feeds::create,
         routes::feeds::disable,
+        routes::feeds::update,
         routes::feeds::new_token,
         routes::feeds::unparsed,
         routes::feeds::reparse,

@@ -25,8 +25,8 @@ use crate::domain::payment::{
 use crate::domain::session::{NewSession, Session};
 use crate::domain::{
     AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email, Feed,
-    FeedToken, IngestOutcome, NewBankAccount, NewFeed, NewTransaction, Principal, Scopes,
-    Transaction, UnparsedText, User, Webhook, WebhookSpec,
+    FeedChange, FeedToken, IngestOutcome, NewBankAccount, NewFeed, NewTransaction, Principal,
+    Scopes, Transaction, UnparsedText, User, Webhook, WebhookSpec,
 };
 
 pub use group_commit::IngestQueue;
@@ -414,6 +414,18 @@ pub trait Store: OAuthStore + Send + Sync + 'static {
         business_id: BusinessId,
         account_id: Option<i64>,
         feed_id: i64,
+    ) -> StoreResult<Option<Feed>>;
+
+    /// Changes a feed of the business (and of its account `account_id`, when given) as
+    /// `change` says (checked against the feed by [`FeedChange::of`]). A pull feed turned on,
+    /// or given new settings while on, is due at once; one turned off is no longer due. The
+    /// feed as it is now; None when there is no such feed.
+    async fn update_feed(
+        &self,
+        business_id: BusinessId,
+        account_id: Option<i64>,
+        feed_id: i64,
+        change: &FeedChange,
     ) -> StoreResult<Option<Feed>>;
 
     /// Gives an enabled notification feed of the business (and of its account `account_id`,

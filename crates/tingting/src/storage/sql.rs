@@ -1432,6 +1432,39 @@ macro_rules! impl_store {
                 row.map(Feed::try_from).transpose()
             }
 
+            async fn update_feed(
+                &self,
+                business_id: BusinessId,
+                account_id: Option<i64>,
+                feed_id: i64,
+                change: &FeedChange,
+            ) -> StoreResult<Option<Feed>> {
+                let enabled = change.enabled.map(i64::from);
+                let mut tx = self.begin_write().await?;
+                let row: Option<sql::FeedRow> = sqlx::query_as(&format!(
+                    "UPDATE feeds SET secret = COALESCE($4, secret), settings = COALESCE($5, settings), \
+                     interval_ms = COALESCE($6, interval_ms), enabled = COALESCE($7, enabled), \
+                     next_poll_at = CASE WHEN kind = 'notify' OR COALESCE($7, enabled) = 0 THEN NULL \
+                     WHEN $8 THEN $9 ELSE next_poll_at END \
+                     WHERE business_id = $1 AND id = $2 AND ($3 IS NULL OR account_id = $3) RETURNING {}",
+                    sql::FEED_COLUMNS
+                ))
+                .bind(business_id)
+                .bind(feed_id)
+                .bind(account_id)
+                .bind(change.secret.as_deref())
+                .bind(change.settings.as_ref().map(|s| s.to_json()))
+                .bind(change.interval_ms)
+                .bind(enabled)
+                .bind(change.repolls())
+                .bind(now_ms())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+                tx.commit().await.map_err(StoreError::from_sqlx)?;
+                row.map(Feed::try_from).transpose()
+            }
+
             async fn replace_feed_token(
                 &self,
                 business_id: BusinessId,

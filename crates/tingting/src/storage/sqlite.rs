@@ -18,8 +18,8 @@ use super::{SortOrder, StoreError, StoreResult, TransactionPage, TransactionQuer
 use crate::domain::time::{day_start_ms, now_ms};
 use crate::domain::{
     AccountTotals, ApiKeyRecord, BankAccount, Business, BusinessId, Delivery, Email, Feed,
-    FeedToken, NewBankAccount, NewFeed, NewTransaction, Principal, Transaction, UnparsedText, User,
-    Webhook, WebhookSpec,
+    FeedChange, FeedToken, NewBankAccount, NewFeed, NewTransaction, Principal, Transaction,
+    UnparsedText, User, Webhook, WebhookSpec,
 };
 
 /// How long a statement waits for another process's write lock.

@@ -1,6 +1,6 @@
 //! **Ours**: an account's feeds and the texts they could not read.
 //! `GET`/`POST /v2/accounts/{id}/feeds`, `DELETE /v2/accounts/{id}/feeds/{feed_id}`,
-//! `POST /v2/accounts/{id}/feeds/{feed_id}/token`,
+//! `PATCH /v2/accounts/{id}/feeds/{feed_id}`, `POST /v2/accounts/{id}/feeds/{feed_id}/token`,
 //! `GET /v2/accounts/{id}/unparsed`, `POST /v2/accounts/{id}/unparsed/reparse`.
 
 use axum::extract::{Query, State};
@@ -10,7 +10,10 @@ use utoipa::ToSchema;
 
 use super::accounts::find;
 use crate::domain::time::render_vn;
-use crate::domain::{BusinessId, DemoError, Feed, FeedToken, NewFeed, UnparsedText};
+use crate::domain::{
+    BusinessId, DemoError, Feed, FeedChange, FeedChangeError, FeedChangeRequest, FeedToken,
+    NewFeed, UnparsedText,
+};
 use crate::http::error::{success, ApiError, Envelope};
 use crate::http::extract::{Auth, FeedId, Id, Json};
 use crate::http::AppState;
@@ -243,6 +246,106 @@ pub async fn disable(
     Ok(success(FeedView::new(&feed, None)))
 }
 
+/// A change to a feed: only the fields given change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FeedUpdate {
+    /// `notify`: the HMAC-SHA256 key forwarders sign posts with; "" for unsigned posts.
+    pub secret: Option<String>,
+    /// `demo`: average transfers per minute.
+    pub per_minute: Option<f64>,
+    /// `demo`: seconds between polls (at least 1).
+    pub interval_seconds: Option<i64>,
+    /// Turns the feed on or off. Turned on again, a notification feed's URL works again.
+    pub enabled: Option<bool>,
+}
+
+/// **ours**: changes a feed: a notification feed's signing key, a demo feed's rate and
+/// interval, or whether it is on (a pull feed turned on, or changed while on, is polled at
+/// once). Command and mailbox feeds' settings are changed on the server.
+#[utoipa::path(patch, path = "/v2/accounts/{id}/feeds/{feed_id}", tag = "tingting",
+    security(("apikey" = []), ("oauth2" = ["feed"])),
+    params(("id" = i64, Path, description = "Account id"),
+           ("feed_id" = i64, Path, description = "Feed id")),
+    request_body = FeedUpdate,
+    responses((status = 200, body = Envelope<FeedView>, description = "The feed as it is now"),
+              (status = 400, description = "A setting out of range, or one the feed's kind does not have"),
+              (status = 404, description = "No such account or feed in this business")))]
+pub async fn update(
+    State(state): State<AppState>,
+    Auth(who): Auth,
+    Id(id): Id,
+    FeedId(feed_id): FeedId,
+    Json(req): Json<FeedUpdate>,
+) -> Result<axum::Json<Envelope<FeedView>>, ApiError> {
+    find(&state, who.business_id, id).await?;
+    let request = FeedChangeRequest {
+        secret: req.secret,
+        per_minute: req.per_minute,
+        interval_seconds: req.interval_seconds,
+        enabled: req.enabled,
+    };
+    match change(&state, who.business_id, id, feed_id, request).await {
+        Ok(feed) => Ok(success(FeedView::new(&feed, None))),
+        Err(ChangeRefusal::NotFound) => {
+            Err(ApiError::not_found(format!("Feed {feed_id} not found")))
+        }
+        Err(ChangeRefusal::Invalid(e)) => Err(ApiError::bad_request(e.to_string())),
+        Err(ChangeRefusal::Store(e)) => Err(e.into()),
+    }
+}
+
+/// Why a feed was not changed.
+#[derive(Debug)]
+pub(crate) enum ChangeRefusal {
+    /// The account has no such feed.
+    NotFound,
+    /// The change does not suit the feed.
+    Invalid(FeedChangeError),
+    /// The database failed.
+    Store(StoreError),
+}
+
+/// Changes feed `feed_id` of account `account_id` as `request` asks (the API and the
+/// dashboard); a pull feed that is due at once is polled.
+pub(crate) async fn change(
+    state: &AppState,
+    business_id: BusinessId,
+    account_id: i64,
+    feed_id: i64,
+    request: FeedChangeRequest,
+) -> Result<Feed, ChangeRefusal> {
+    let feed = account_feed(state, business_id, account_id, feed_id)
+        .await
+        .map_err(ChangeRefusal::Store)?
+        .ok_or(ChangeRefusal::NotFound)?;
+    let change = FeedChange::of(&feed, request).map_err(ChangeRefusal::Invalid)?;
+    let changed = state
+        .store
+        .update_feed(business_id, Some(account_id), feed_id, &change)
+        .await
+        .map_err(ChangeRefusal::Store)?
+        .ok_or(ChangeRefusal::NotFound)?;
+    if changed.settings.is_pull() && changed.enabled && change.repolls() {
+        state.polls.nudge();
+    }
+    Ok(changed)
+}
+
+/// Feed `feed_id` of account `account_id` of the business, if there is one.
+async fn account_feed(
+    state: &AppState,
+    business_id: BusinessId,
+    account_id: i64,
+    feed_id: i64,
+) -> StoreResult<Option<Feed>> {
+    let feeds = state
+        .store
+        .list_feeds(business_id, Some(account_id))
+        .await?;
+    Ok(feeds.into_iter().find(|f| f.id == feed_id))
+}
+
 /// **ours**: gives a notification feed a new ingest URL, shown only in this answer; the old
 /// URL stops working at once (a lost or leaked URL). The feed keeps its history and settings,
 /// including its signing key.
@@ -308,12 +411,10 @@ pub(crate) async fn replace_token(
         return Ok((feed, token));
     }
     // Only refusals read the feed again, to say why.
-    let feeds = state
-        .store
-        .list_feeds(business_id, Some(account_id))
+    let feed = account_feed(state, business_id, account_id, feed_id)
         .await
         .map_err(TokenRefusal::Store)?;
-    Err(match feeds.iter().find(|f| f.id == feed_id) {
+    Err(match feed {
         None => TokenRefusal::NotFound,
         Some(f) if f.settings.is_pull() => TokenRefusal::NotNotify,
         Some(_) => TokenRefusal::Disabled,

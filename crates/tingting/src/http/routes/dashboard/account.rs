@@ -1,11 +1,13 @@
 //! One bank account's page, `GET /dashboard/accounts/{id}`: its feeds with their health, a
 //! form to add a notification or demo-bank feed (`POST .../feeds`; a notification feed's
 //! ingest URL is shown once, with a QR code and the phone forwarder's setup), turning a feed
-//! off (`POST .../feeds/{feed_id}/disable`), giving a notification feed a new ingest URL
-//! (`POST .../feeds/{feed_id}/token`, shown once like a new feed's), the texts its feeds could not read with a
-//! re-parse button (`POST .../reparse`) and a statement upload (`POST .../statements`,
-//! multipart, sent with upload progress by `/dashboard/accounts.js` when scripts run).
-//! Every form carries the session's CSRF token; another business's account is a 404.
+//! off (`POST .../feeds/{feed_id}/disable`) and on again (`.../enable`), changing a
+//! notification feed's signing key or a demo feed's rate and interval (`.../settings`), giving
+//! a notification feed a new ingest URL (`.../token`, shown once like a new feed's), the texts
+//! its feeds could not read with a re-parse button (`POST .../reparse`) and a statement upload
+//! (`POST .../statements`, multipart, sent with upload progress by `/dashboard/accounts.js`
+//! when scripts run). Every form carries the session's CSRF token; another business's account
+//! is a 404.
 
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
@@ -14,8 +16,10 @@ use serde::Serialize;
 
 use super::accounts::{self, AccountRow};
 use super::{Form, Posted, View, Viewer};
-use crate::domain::{BankAccount, DemoError, FeedToken, NewFeed};
-use crate::http::routes::feeds::{self, TokenRefusal, UnparsedView};
+use crate::domain::{
+    BankAccount, DemoError, FeedChangeError, FeedChangeRequest, FeedToken, NewFeed,
+};
+use crate::http::routes::feeds::{self, ChangeRefusal, TokenRefusal, UnparsedView};
 use crate::http::routes::statements;
 use crate::http::session::{self, SessionUser};
 use crate::http::{page, AppState};
@@ -347,6 +351,95 @@ pub async fn disable_feed(
         )),
         Ok(None) => req.not_found().await,
         Err(e) => page::unavailable(e),
+    }
+}
+
+/// `POST /dashboard/accounts/{id}/feeds/{feed_id}/settings`: changes a notification feed's
+/// signing key (`secret`, blank for unsigned posts) or a demo feed's rate and interval
+/// (`per_minute`, `interval`; blank keeps them), then back to the page.
+pub async fn settings(
+    State(state): State<AppState>,
+    Path((id, feed_id)): Path<(String, String)>,
+    posted: Posted,
+) -> Response {
+    let form = &posted.form;
+    let request = match (
+        optional::<f64>(form.get("per_minute")),
+        optional::<i64>(form.get("interval")),
+    ) {
+        (Ok(per_minute), Ok(interval_seconds)) => Ok(FeedChangeRequest {
+            secret: form.all("secret").first().map(|s| s.to_string()),
+            per_minute,
+            interval_seconds,
+            enabled: None,
+        }),
+        (Err(()), _) => Err("acc_err_rate"),
+        (_, Err(())) => Err("acc_err_interval"),
+    };
+    change_feed(&state, &posted, &id, &feed_id, request).await
+}
+
+/// `POST /dashboard/accounts/{id}/feeds/{feed_id}/enable`: turns a feed back on (a
+/// notification feed's URL works again; a pull feed is polled at once).
+pub async fn enable_feed(
+    State(state): State<AppState>,
+    Path((id, feed_id)): Path<(String, String)>,
+    posted: Posted,
+) -> Response {
+    let request = Ok(FeedChangeRequest {
+        enabled: Some(true),
+        ..FeedChangeRequest::default()
+    });
+    change_feed(&state, &posted, &id, &feed_id, request).await
+}
+
+/// Applies a change to a feed of the account (or shows why not: `request` may already be a
+/// refusal's text key), then back to the page.
+async fn change_feed(
+    state: &AppState,
+    posted: &Posted,
+    id: &str,
+    feed_id: &str,
+    request: Result<FeedChangeRequest, &'static str>,
+) -> Response {
+    let req = Request::posted(state, posted);
+    let account = match req.account(id).await {
+        Ok(account) => account,
+        Err(response) => return response,
+    };
+    let Ok(feed_id) = feed_id.parse::<i64>() else {
+        return req.not_found().await;
+    };
+    let refused = |key| Outcome {
+        feeds_error: Some(key),
+        ..Outcome::default()
+    };
+    let request = match request {
+        Ok(request) => request,
+        Err(key) => {
+            return req
+                .render(&account, StatusCode::BAD_REQUEST, refused(key))
+                .await
+        }
+    };
+    match feeds::change(state, posted.user.business_id, account.id, feed_id, request).await {
+        Ok(_) => session::redirect(&format!(
+            "/dashboard/accounts/{}?lang={}#feed-{feed_id}",
+            account.id, req.lang
+        )),
+        Err(ChangeRefusal::NotFound) => req.not_found().await,
+        Err(ChangeRefusal::Invalid(e)) => {
+            let key = match e {
+                FeedChangeError::SecretOfPull => "acc_err_not_notify",
+                FeedChangeError::NotDemo => "acc_err_not_demo",
+                FeedChangeError::Secret(_) => "acc_err_secret",
+                FeedChangeError::Demo(DemoError::Rate(_)) => "acc_err_rate",
+                FeedChangeError::Demo(DemoError::Interval(_)) => "acc_err_interval",
+            };
+            req.render(&account, StatusCode::BAD_REQUEST, refused(key))
+                .await
+        }
+        Err(ChangeRefusal::Store(e)) => page::unavailable(e),
     }
 }
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::overview::feed_status;
 use super::{Posted, View, Viewer};
 use crate::domain::time::{date_of_day, render_vn};
-use crate::domain::{BankAccount, Feed, NewAccountError, NewBankAccount};
+use crate::domain::{BankAccount, Feed, FeedSettings, NewAccountError, NewBankAccount};
 use crate::http::page::{self, money};
 use crate::http::session::{self, SessionUser};
 use crate::http::AppState;
@@ -31,8 +31,12 @@ pub struct FeedRow {
     pub token_prefix: String,
     /// Whether a notification feed's posts must be signed.
     pub signed: bool,
+    /// A notification feed's signing key ("" none), for its settings form.
+    pub secret: String,
     /// A pull feed's settings (a mailbox password masked), as the API shows them.
     pub settings: Option<serde_json::Value>,
+    /// A demo feed's transfers per minute, as typed ("4", "2.5").
+    pub rate: Option<String>,
     /// A pull feed's poll interval in seconds.
     pub interval: Option<i64>,
     /// When a pull feed was last polled ("" never).
@@ -61,7 +65,12 @@ impl FeedRow {
             enabled: f.enabled,
             token_prefix: f.token_prefix.clone(),
             signed: !f.secret.is_empty(),
+            secret: f.secret.clone(),
             settings: f.settings.shown(),
+            rate: match &f.settings {
+                FeedSettings::Demo(demo) => Some(demo.per_minute.to_string()),
+                _ => None,
+            },
             interval: pull.then_some(f.interval_ms / 1000),
             last_poll: at(f.polled_at),
             last_success: at(f.last_success_at),

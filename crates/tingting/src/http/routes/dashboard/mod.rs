@@ -98,6 +98,14 @@ pub fn routes() -> Router<AppState> {
             "/dashboard/accounts/{id}/feeds/{feed_id}/token",
             post(account::new_url),
         )
+        .route(
+            "/dashboard/accounts/{id}/feeds/{feed_id}/enable",
+            post(account::enable_feed),
+        )
+        .route(
+            "/dashboard/accounts/{id}/feeds/{feed_id}/settings",
+            post(account::settings),
+        )
         .route("/dashboard/accounts/{id}/reparse", post(account::reparse))
         .route("/dashboard/accounts.js", get(account::script))
 }

@@ -262,7 +262,8 @@ pub struct FeedUpdate {
 
 /// **ours**: changes a feed: a notification feed's signing key, a demo feed's rate and
 /// interval, or whether it is on (a pull feed turned on, or changed while on, is polled at
-/// once). Command and mailbox feeds' settings are changed on the server.
+/// once). A command or mailbox feed's settings are not changed here: turn it off and add it
+/// again on the server, with the CLI.
 #[utoipa::path(patch, path = "/v2/accounts/{id}/feeds/{feed_id}", tag = "tingting",
     security(("apikey" = []), ("oauth2" = ["feed"])),
     params(("id" = i64, Path, description = "Account id"),

@@ -906,7 +906,10 @@ async fn import_refuses_bad_headers_and_unknown_accounts(backend: Backend) {
         err.starts_with("error: no header row found in the first 3 non-blank rows"),
         "{err}"
     );
-    assert!(err.contains("(see --columns)"), "{err}");
+    assert!(
+        err.contains("(say where the columns are: --columns"),
+        "{err}"
+    );
     assert!(
         err.ends_with("as tingting's canonical CSV: the header has no \"time\" column (found columns: \"when\", \"memo\", \"value\")"),
         "{err}"

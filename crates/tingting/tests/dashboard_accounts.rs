@@ -725,6 +725,43 @@ async fn accounts_over_http(backend: Backend) {
     let totals = srv.store.account_totals(business, id).await.unwrap();
     assert_eq!(totals.credit_count, 3);
 
+    // A bank export without a header it recognises: refused with a translated lead and the
+    // hint; imported once the columns are given (a blank worksheet field means the first).
+    let headerless = b"22/11/2026,CK DH9001 thanh toan,250000\n23/11/2026,CK DH9002,300000\n";
+    let (status, html) = post_upload(
+        &c,
+        &srv,
+        id,
+        &[
+            ("csrf", csrf.as_bytes()),
+            ("file", headerless),
+            ("columns", b" "),
+        ],
+    )
+    .await;
+    assert_eq!(status, 400, "{html}");
+    let error = html.split(r#"id="import-error""#).nth(1).unwrap();
+    assert!(
+        error.contains("This file could not be imported")
+            && error.contains("say where the columns are"),
+        "{error}"
+    );
+    let (status, html) = post_upload(
+        &c,
+        &srv,
+        id,
+        &[
+            ("csrf", csrf.as_bytes()),
+            ("file", headerless),
+            ("columns", b"date=A;description=B;amount=C"),
+            ("sheet", b""),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains(r#"id="import-created">2<"#), "{html}");
+    assert!(html.contains(r#"id="columns""#) && html.contains(r#"id="sheet""#));
+
     // The script is served.
     let (status, js) = get(&c, &srv, "/dashboard/accounts.js").await;
     assert_eq!(status, 200);

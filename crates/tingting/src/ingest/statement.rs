@@ -157,6 +157,10 @@ pub enum ImportError {
     Ingest(#[from] IngestError),
 }
 
+/// What a refused header's message suggests: saying where the columns are.
+const COLUMNS_HINT: &str =
+    "say where the columns are: --columns, or columns in an upload, e.g. date=A;description=C;amount=E";
+
 type Batch = Vec<(u64, Result<NewTransaction, String>)>;
 
 /// Entries of a statement, in file order.
@@ -189,9 +193,11 @@ pub async fn import_statement<R: Read + Send + 'static>(
             let table = TableCsvReader::new(reader, options.columns.as_ref()).map_err(|e| {
                 ImportError::Header(match canonical.flatten() {
                     Some(not_canonical) => {
-                        format!("{e} (see --columns); as tingting's canonical CSV: {not_canonical}")
+                        format!(
+                            "{e} ({COLUMNS_HINT}); as tingting's canonical CSV: {not_canonical}"
+                        )
                     }
-                    None => format!("{e} (see --columns)"),
+                    None => format!("{e} ({COLUMNS_HINT})"),
                 })
             })?;
             columns = Some(table.layout().to_string());
@@ -214,7 +220,7 @@ pub async fn import_statement<R: Read + Send + 'static>(
                 options.sheet.as_deref(),
                 options.columns.as_ref(),
             )
-            .map_err(|e| ImportError::Header(format!("{e} (see --columns)")))?;
+            .map_err(|e| ImportError::Header(format!("{e} ({COLUMNS_HINT})")))?;
             columns = Some(format!("{} (sheet {:?})", table.layout(), table.sheet()));
             Box::new(table)
         }

@@ -94,13 +94,18 @@ pub(crate) async fn read_parts(
             }
             Some("columns") => {
                 let text = field.text().await.map_err(bad)?;
+                if text.trim().is_empty() {
+                    continue; // found by the header, as when the part is missing (a blank field)
+                }
                 let columns = text
                     .parse()
                     .map_err(|e| ApiError::bad_request(format!("columns: {e}")))?;
                 options.columns = Some(columns);
             }
             Some("sheet") => {
-                options.sheet = Some(field.text().await.map_err(bad)?.trim().to_string());
+                let sheet = field.text().await.map_err(bad)?.trim().to_string();
+                // Blank: the first sheet, as when the part is missing.
+                options.sheet = Some(sheet).filter(|s| !s.is_empty());
             }
             _ => {}
         }

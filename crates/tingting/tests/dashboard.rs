@@ -364,7 +364,18 @@ async fn dashboard_in_the_browser(backend: Backend) {
         )
         .await;
     let row = row.as_str().expect("the key's row");
-    browser.click(&format!("#{row} button")).await;
+    // Renamed in place, then revoked.
+    browser.click(&format!("#{row} .relabel summary")).await;
+    browser
+        .fill(&format!("#{row} input[name=label]"), "máy POS quầy 2")
+        .await;
+    browser.click(&format!("#{row} .relabel button")).await;
+    browser
+        .wait_for_text(&format!("#{row}-label"), "máy POS quầy 2")
+        .await;
+    browser
+        .click(&format!("#{row} button[id^='revoke-']"))
+        .await;
     eventually(Duration::from_secs(10), async || {
         let text = browser.text(&format!("#{row}")).await?;
         text.contains("Đã thu hồi").then_some(())
@@ -782,6 +793,26 @@ async fn keys_and_apps(backend: Backend) {
         .await
         .unwrap();
     let id = keys.iter().find(|k| k.label == "pos").unwrap().id;
+    // Renamed (the token needed; the label trimmed), still working.
+    let relabel = format!("/dashboard/keys/{id}/label");
+    let refused = post(&relabel, vec![("label", "quầy")]).await.unwrap();
+    assert_eq!(refused.status(), 403);
+    let renamed = post(
+        &relabel,
+        vec![("csrf", &csrf), ("label", "  quầy thu ngân ")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(renamed.status(), 303);
+    let (_, html) = get(&c, srv, "/dashboard/keys").await;
+    assert!(
+        html.contains(&format!(r#"id="key-{id}-label">quầy thu ngân<"#)),
+        "{html}"
+    );
+    assert_eq!(
+        api("/v2/accounts", key.clone()).await.unwrap().status(),
+        200
+    );
     let revoked = post(
         &format!("/dashboard/keys/{id}/revoke"),
         vec![("csrf", &csrf)],
@@ -809,6 +840,25 @@ async fn keys_and_apps(backend: Backend) {
         303,
         "back to the keys page, nothing revoked"
     );
+    let answer = post(
+        &format!("/dashboard/keys/{their_id}/label"),
+        vec![("csrf", &csrf), ("label", "mine now")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        answer.status(),
+        303,
+        "back to the keys page, nothing renamed"
+    );
+    let their_label = srv
+        .store
+        .list_api_keys(theirs.user.business_id, theirs.user.id)
+        .await
+        .unwrap()[0]
+        .label
+        .clone();
+    assert_ne!(their_label, "mine now");
     assert_eq!(
         api("/v2/accounts", theirs.key.clone())
             .await

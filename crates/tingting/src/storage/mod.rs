@@ -324,6 +324,15 @@ pub trait Store: OAuthStore + Send + Sync + 'static {
         key_id: i64,
     ) -> StoreResult<bool>;
 
+    /// Gives one of the business's API keys (revoked ones included) a new label; false when it
+    /// has no such key.
+    async fn relabel_api_key(
+        &self,
+        business_id: BusinessId,
+        key_id: i64,
+        label: &str,
+    ) -> StoreResult<bool>;
+
     /// Resolves a presented key's digest to the business and user it acts for
     /// (credential lookup: the business is not known before it).
     async fn authenticate_api_key(&self, digest: &str) -> StoreResult<Option<Principal>>;

@@ -1122,6 +1122,14 @@ macro_rules! impl_store {
                 Ok(self.write_one(query).await? > 0)
             }
 
+            async fn relabel_api_key(&self, business_id: BusinessId, key_id: i64, label: &str) -> StoreResult<bool> {
+                let query = sqlx::query("UPDATE api_keys SET label = $1 WHERE business_id = $2 AND id = $3")
+                    .bind(label)
+                    .bind(business_id)
+                    .bind(key_id);
+                Ok(self.write_one(query).await? > 0)
+            }
+
             async fn revoke_api_key(&self, key_id: i64) -> StoreResult<bool> {
                 let query = sqlx::query(
                     "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",

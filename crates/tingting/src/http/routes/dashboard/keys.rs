@@ -1,6 +1,7 @@
 //! `GET /dashboard/keys`: the business's API keys and the partner apps it has authorized.
 //! `POST /dashboard/keys` creates a key (shown once, on the page that answers),
-//! `POST /dashboard/keys/{id}/revoke` revokes one, `POST /dashboard/apps/{client_id}/revoke`
+//! `POST /dashboard/keys/{id}/label` renames one, `POST /dashboard/keys/{id}/revoke` revokes
+//! one, `POST /dashboard/apps/{client_id}/revoke`
 //! takes an app's access away. Every form carries the session's CSRF token.
 
 use axum::extract::{Path, State};
@@ -67,7 +68,7 @@ pub async fn create(
         ..
     }: Posted,
 ) -> Response {
-    let label: String = form.get("label").trim().chars().take(MAX_LABEL).collect();
+    let label = label_of(form.get("label"));
     let ticked = form.all("scope");
     let scopes = match Scopes::parse(&ticked.join(" ")) {
         Ok(s) if s.is_empty() => None,
@@ -95,6 +96,33 @@ pub async fn create(
             let shown = key.expose().to_string();
             render(&state, &user, &uri, lang, StatusCode::OK, Some(shown), None).await
         }
+        Err(e) => page::unavailable(e),
+    }
+}
+
+/// A key's label as typed: trimmed, at most [`MAX_LABEL`] characters.
+fn label_of(typed: &str) -> String {
+    typed.trim().chars().take(MAX_LABEL).collect()
+}
+
+/// `POST /dashboard/keys/{id}/label`: gives one of the business's keys the label typed (`label`).
+pub async fn relabel_key(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Posted {
+        user, lang, form, ..
+    }: Posted,
+) -> Response {
+    let back = format!("/dashboard/keys?lang={lang}");
+    let Ok(id) = id.parse::<i64>() else {
+        return session::redirect(&back);
+    };
+    match state
+        .store
+        .relabel_api_key(user.business_id, id, &label_of(form.get("label")))
+        .await
+    {
+        Ok(_) => session::redirect(&back),
         Err(e) => page::unavailable(e),
     }
 }

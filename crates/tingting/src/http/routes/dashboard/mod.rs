@@ -57,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .route("/dashboard/transactions/{id}", get(transactions::detail))
         .route("/dashboard/live", get(live::live))
         .route("/dashboard/keys", get(keys::page).post(keys::create))
+        .route("/dashboard/keys/{id}/label", post(keys::relabel_key))
         .route("/dashboard/keys/{id}/revoke", post(keys::revoke_key))
         .route("/dashboard/apps/{client_id}/revoke", post(keys::revoke_app))
         .route("/dashboard/dashboard.js", get(script))

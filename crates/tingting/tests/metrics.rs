@@ -58,13 +58,15 @@ async fn metrics_tell_what_happened(backend: Backend) {
             .starts_with("application/openmetrics-text"));
         resp.text().await.unwrap()
     };
-    // Attempts are counted as they are recorded.
+    // Attempts are counted when they are made; the outbox gauge is read from the database,
+    // where the worker records attempts a moment later (in batches): wait for both.
     let text = eventually(Duration::from_secs(10), async || {
         let text = scrape().await;
         (sample(
             &text,
             r#"tingting_delivery_attempts_total{outcome="succeeded"}"#,
-        ) == Some(3.0))
+        ) == Some(3.0)
+            && sample(&text, "tingting_outbox_pending") == Some(0.0))
         .then_some(text)
     })
     .await;

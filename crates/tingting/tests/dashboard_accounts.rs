@@ -19,8 +19,10 @@ use std::time::Duration;
 
 use browser::{artifacts_dir, Browser};
 use common::{eventually, multipart, vn_today, Backend, TestServer};
-use dashboard::{arrive, client, csrf_of, decoded, get, owner, sign_in, sign_in_browser};
-use reqwest::header::{CONTENT_TYPE, LOCATION};
+use dashboard::{
+    arrive, client, csrf_of, decoded, get, owner, post_form, sign_in, sign_in_browser,
+};
+use reqwest::header::CONTENT_TYPE;
 use serde_json::{json, Value};
 use tingting::domain::{DemoSettings, FeedSettings};
 
@@ -303,18 +305,9 @@ async fn accounts_in_the_browser(backend: Backend) {
     );
     assert!(browser.text("#ingest-qr").await.is_some());
     browser.screenshot(&shots.join("account-new-url.png")).await;
-    let post = |url: String| async move {
-        reqwest::Client::new()
-            .post(url)
-            .body(GARBLED)
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
-    };
-    assert_eq!(post(ingest_url).await, 404);
-    assert_eq!(post(renewed.clone()).await, 200);
+
+    assert_eq!(forward(&ingest_url, GARBLED).await, 404);
+    assert_eq!(forward(&renewed, GARBLED).await, 200);
     let ingest_url = renewed;
 
     // The notification feed turned off: its URL no longer works.
@@ -331,7 +324,7 @@ async fn accounts_in_the_browser(backend: Backend) {
             .as_deref(),
         Some("off")
     );
-    assert_eq!(post(ingest_url).await, 404);
+    assert_eq!(forward(&ingest_url, GARBLED).await, 404);
     browser.screenshot(&shots.join("account.png")).await;
 
     // The list, in English: the account with its feeds' health.
@@ -356,26 +349,6 @@ async fn accounts_in_the_browser(backend: Backend) {
     browser.quit().await;
 }
 
-/// POSTs a form as the signed-in `c`.
-async fn post_form(
-    c: &reqwest::Client,
-    srv: &TestServer,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (u16, String, Option<String>) {
-    let resp = c
-        .post(format!("{}{path}", srv.base))
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let location = resp
-        .headers()
-        .get(LOCATION)
-        .map(|l| l.to_str().unwrap().to_string());
-    (resp.status().as_u16(), resp.text().await.unwrap(), location)
-}
-
 /// POSTs a statement upload (multipart `parts`) to an account's dashboard route.
 async fn post_upload(
     c: &reqwest::Client,
@@ -394,6 +367,18 @@ async fn post_upload(
         .await
         .unwrap();
     (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+/// What a phone's forwarder gets when it posts `body` to `url`: the status.
+async fn forward(url: &str, body: &str) -> u16 {
+    reqwest::Client::new()
+        .post(url)
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
 }
 
 /// The ingest URL a page shows once (`#ingest-url`).
@@ -585,19 +570,10 @@ async fn accounts_over_http(backend: Backend) {
     let renewed = srv.store.list_feeds(business, Some(id)).await.unwrap()[0].clone();
     assert_eq!((renewed.id, renewed.secret.as_str()), (feed.id, "k3y"));
     assert_ne!(renewed.token_prefix, feed.token_prefix);
-    let forwarded = |url: String| async move {
-        reqwest::Client::new()
-            .post(url)
-            .body("hello")
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
-    };
+
     // The old URL is unknown; the new one is the feed's (which wants a signature).
-    assert_eq!(forwarded(first_url).await, 404);
-    assert_eq!(forwarded(second_url.clone()).await, 401);
+    assert_eq!(forward(&first_url, "hello").await, 404);
+    assert_eq!(forward(&second_url, "hello").await, 401);
 
     // The signing key changed from the feed's settings: refused values change nothing.
     let settings = format!(
@@ -672,7 +648,7 @@ async fn accounts_over_http(backend: Backend) {
     let (status, _, _) = post_form(&c, &srv, &enable, &[("csrf", csrf.as_str())]).await;
     assert_eq!(status, 303);
     assert!(srv.store.list_feeds(business, Some(id)).await.unwrap()[0].enabled);
-    assert_eq!(forwarded(second_url).await, 401);
+    assert_eq!(forward(&second_url, "hello").await, 401);
 
     // Uploads: without the token (or with it not first) 403 and nothing imported; a file
     // that is not a statement is a readable error; a file over 1 MiB is imported.

@@ -21,6 +21,26 @@ pub async fn owner(backend: Backend) -> Option<(TestServer, Tenant)> {
     Some((srv, t))
 }
 
+/// POSTs a form as the signed-in `client`: status, body and the Location it answers with.
+pub async fn post_form(
+    client: &reqwest::Client,
+    srv: &TestServer,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String, Option<String>) {
+    let resp = client
+        .post(format!("{}{path}", srv.base))
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    let location = resp
+        .headers()
+        .get(LOCATION)
+        .map(|l| l.to_str().unwrap().to_string());
+    (resp.status().as_u16(), resp.text().await.unwrap(), location)
+}
+
 /// The CSRF token of the first form of a page.
 pub fn csrf_of(html: &str) -> String {
     let at = html.find(r#"name="csrf" value=""#).expect("a csrf field") + 19;

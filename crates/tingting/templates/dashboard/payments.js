@@ -8,6 +8,35 @@
 // page's own address every few seconds while the tab is visible, and put in place (the
 // filter form is left alone), so that statuses and new requests show without a reload.
 // Without this script the pages show what they were rendered with.
+
+// Fetches this page again from its own address and puts the elements of `ids` in place of
+// the shown ones (an element gone from the fresh page is removed); a failed or redirected
+// fetch leaves the page as it is. The promise settles when that is done.
+function replaceFromServer(ids) {
+  "use strict";
+  return fetch(window.location.href, { credentials: "same-origin" })
+    .then(function (r) {
+      // A redirect is the login page (the session ended): nothing to take from it.
+      return r.ok && !r.redirected ? r.text() : null;
+    })
+    .then(function (html) {
+      if (!html) {
+        return;
+      }
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      ids.forEach(function (id) {
+        var now = fresh.getElementById(id);
+        var shown = document.getElementById(id);
+        if (now && shown) {
+          shown.replaceWith(now);
+        } else if (shown) {
+          shown.remove();
+        }
+      });
+    })
+    .catch(function () {});
+}
+
 (function () {
   "use strict";
   var badge = document.getElementById("status");
@@ -21,29 +50,10 @@
     // Paid, expired or cancelled: nothing will change.
     return;
   }
-  // The details and the matched transfers as the server renders them now.
+  // The details and the matched transfers as the server renders them now; the QR code goes
+  // away with a request that can no longer be paid.
   var refresh = function () {
-    fetch(window.location.href, { credentials: "same-origin" })
-      .then(function (r) {
-        return r.ok ? r.text() : null;
-      })
-      .then(function (html) {
-        if (!html) {
-          return;
-        }
-        var fresh = new DOMParser().parseFromString(html, "text/html");
-        ["details", "links", "qr-card"].forEach(function (id) {
-          var now = fresh.getElementById(id);
-          var shown = document.getElementById(id);
-          if (now && shown) {
-            shown.replaceWith(now);
-          } else if (shown) {
-            // Gone from the page (the QR code of a request that can no longer be paid).
-            shown.remove();
-          }
-        });
-      })
-      .catch(function () {});
+    replaceFromServer(["details", "links", "qr-card"]);
   };
   var source = new EventSource(badge.dataset.events);
   source.addEventListener("status", function (e) {
@@ -96,25 +106,7 @@
       timer = null;
       return;
     }
-    fetch(window.location.href, { credentials: "same-origin" })
-      .then(function (r) {
-        return r.ok ? r.text() : null;
-      })
-      .then(function (html) {
-        if (!html) {
-          return;
-        }
-        var fresh = new DOMParser().parseFromString(html, "text/html");
-        ["total", "pages", "list"].forEach(function (id) {
-          var now = fresh.getElementById(id);
-          var shown = document.getElementById(id);
-          if (now && shown) {
-            shown.replaceWith(now);
-          }
-        });
-      })
-      .catch(function () {})
-      .then(schedule);
+    replaceFromServer(["total", "pages", "list"]).then(schedule);
   };
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible" && timer === null) {

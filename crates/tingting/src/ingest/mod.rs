@@ -1,6 +1,7 @@
 //! Ingest: the single door every feed uses. It normalizes and validates incoming transactions,
 //! then stores them (deduplicated) in one database transaction through [`Store::ingest`].
 
+pub mod feeds;
 pub mod item;
 pub mod notify;
 pub mod pull;

@@ -10,15 +10,12 @@ use utoipa::ToSchema;
 
 use super::accounts::find;
 use crate::domain::time::render_vn;
-use crate::domain::{
-    BusinessId, DemoError, Feed, FeedChange, FeedChangeError, FeedChangeRequest, FeedToken,
-    NewFeed, UnparsedText,
-};
+use crate::domain::{DemoError, Feed, FeedChangeRequest, FeedToken, NewFeed, UnparsedText};
 use crate::http::error::{success, ApiError, Envelope};
 use crate::http::extract::{Auth, FeedId, Id, Json};
 use crate::http::AppState;
+use crate::ingest::feeds::{self, ChangeRefusal, TokenRefusal};
 use crate::ingest::notify::{self, ReparseReport};
-use crate::storage::{StoreError, StoreResult};
 /// Most unparsed texts listed at once.
 const MAX_LIST: i64 = 200;
 
@@ -218,7 +215,14 @@ pub async fn create(
             )))
         }
     };
-    let feed = add(&state, who.business_id, id, &new).await?;
+    let feed = feeds::add(
+        state.store.as_ref(),
+        &state.polls,
+        who.business_id,
+        id,
+        &new,
+    )
+    .await?;
     let shown = new.token.filter(|_| !feed.settings.is_pull());
     Ok(success(FeedView::new(&feed, shown)))
 }
@@ -286,7 +290,16 @@ pub async fn update(
         interval_seconds: req.interval_seconds,
         enabled: req.enabled,
     };
-    match change(&state, who.business_id, id, feed_id, request).await {
+    match feeds::change(
+        state.store.as_ref(),
+        &state.polls,
+        who.business_id,
+        id,
+        feed_id,
+        request,
+    )
+    .await
+    {
         Ok(feed) => Ok(success(FeedView::new(&feed, None))),
         Err(ChangeRefusal::NotFound) => {
             Err(ApiError::not_found(format!("Feed {feed_id} not found")))
@@ -294,57 +307,6 @@ pub async fn update(
         Err(ChangeRefusal::Invalid(e)) => Err(ApiError::bad_request(e.to_string())),
         Err(ChangeRefusal::Store(e)) => Err(e.into()),
     }
-}
-
-/// Why a feed was not changed.
-#[derive(Debug)]
-pub(crate) enum ChangeRefusal {
-    /// The account has no such feed.
-    NotFound,
-    /// The change does not suit the feed.
-    Invalid(FeedChangeError),
-    /// The database failed.
-    Store(StoreError),
-}
-
-/// Changes feed `feed_id` of account `account_id` as `request` asks (the API and the
-/// dashboard); a pull feed that is due at once is polled.
-pub(crate) async fn change(
-    state: &AppState,
-    business_id: BusinessId,
-    account_id: i64,
-    feed_id: i64,
-    request: FeedChangeRequest,
-) -> Result<Feed, ChangeRefusal> {
-    let feed = account_feed(state, business_id, account_id, feed_id)
-        .await
-        .map_err(ChangeRefusal::Store)?
-        .ok_or(ChangeRefusal::NotFound)?;
-    let change = FeedChange::of(&feed, request).map_err(ChangeRefusal::Invalid)?;
-    let changed = state
-        .store
-        .update_feed(business_id, Some(account_id), feed_id, &change)
-        .await
-        .map_err(ChangeRefusal::Store)?
-        .ok_or(ChangeRefusal::NotFound)?;
-    if changed.settings.is_pull() && changed.enabled && change.repolls() {
-        state.polls.nudge();
-    }
-    Ok(changed)
-}
-
-/// Feed `feed_id` of account `account_id` of the business, if there is one.
-async fn account_feed(
-    state: &AppState,
-    business_id: BusinessId,
-    account_id: i64,
-    feed_id: i64,
-) -> StoreResult<Option<Feed>> {
-    let feeds = state
-        .store
-        .list_feeds(business_id, Some(account_id))
-        .await?;
-    Ok(feeds.into_iter().find(|f| f.id == feed_id))
 }
 
 /// **ours**: gives a notification feed a new ingest URL, shown only in this answer; the old
@@ -365,7 +327,7 @@ pub async fn new_token(
     FeedId(feed_id): FeedId,
 ) -> Result<axum::Json<Envelope<FeedView>>, ApiError> {
     find(&state, who.business_id, id).await?;
-    match replace_token(&state, who.business_id, id, feed_id).await {
+    match feeds::replace_token(state.store.as_ref(), who.business_id, id, feed_id).await {
         Ok((feed, token)) => Ok(success(FeedView::new(&feed, Some(&token)))),
         Err(TokenRefusal::Store(e)) => Err(e.into()),
         Err(TokenRefusal::NotFound) => {
@@ -379,65 +341,6 @@ pub async fn new_token(
             format!("Feed {feed_id} is turned off: add a new notification feed instead"),
         )),
     }
-}
-
-/// Why a feed got no new ingest token.
-#[derive(Debug)]
-pub(crate) enum TokenRefusal {
-    /// The account has no such feed.
-    NotFound,
-    /// A pull feed: it has no ingest URL.
-    NotNotify,
-    /// The feed is turned off.
-    Disabled,
-    /// The database failed.
-    Store(StoreError),
-}
-
-/// Gives notification feed `feed_id` of account `account_id` a new ingest token (the API and
-/// the dashboard): the feed and its token, in clear this once.
-pub(crate) async fn replace_token(
-    state: &AppState,
-    business_id: BusinessId,
-    account_id: i64,
-    feed_id: i64,
-) -> Result<(Feed, FeedToken), TokenRefusal> {
-    let token = FeedToken::generate();
-    let replaced = state
-        .store
-        .replace_feed_token(business_id, Some(account_id), feed_id, &token)
-        .await
-        .map_err(TokenRefusal::Store)?;
-    if let Some(feed) = replaced {
-        return Ok((feed, token));
-    }
-    // Only refusals read the feed again, to say why.
-    let feed = account_feed(state, business_id, account_id, feed_id)
-        .await
-        .map_err(TokenRefusal::Store)?;
-    Err(match feed {
-        None => TokenRefusal::NotFound,
-        Some(f) if f.settings.is_pull() => TokenRefusal::NotNotify,
-        Some(_) => TokenRefusal::Disabled,
-    })
-}
-
-/// Adds a feed to account `account_id` of the business (the API and the dashboard); a pull
-/// feed is polled at once.
-pub(crate) async fn add(
-    state: &AppState,
-    business_id: BusinessId,
-    account_id: i64,
-    new: &NewFeed<'_>,
-) -> StoreResult<Feed> {
-    let feed = state
-        .store
-        .create_feed(business_id, account_id, new)
-        .await?;
-    if feed.settings.is_pull() {
-        state.polls.nudge();
-    }
-    Ok(feed)
 }
 
 /// **ours**: texts the account's feeds could not read, newest first.

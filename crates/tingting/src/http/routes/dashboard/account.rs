@@ -19,10 +19,11 @@ use super::{Form, Posted, View, Viewer};
 use crate::domain::{
     BankAccount, DemoError, FeedChangeError, FeedChangeRequest, FeedToken, NewFeed,
 };
-use crate::http::routes::feeds::{self, ChangeRefusal, TokenRefusal, UnparsedView};
+use crate::http::routes::feeds::UnparsedView;
 use crate::http::routes::statements;
 use crate::http::session::{self, SessionUser};
 use crate::http::{page, AppState};
+use crate::ingest::feeds::{self, ChangeRefusal, TokenRefusal};
 use crate::ingest::notify::{self, ReparseReport};
 use crate::ingest::statement::{import_statement, ImportError, ImportReport};
 use crate::payments::qr;
@@ -52,6 +53,16 @@ struct Outcome {
     import: Option<ImportReport>,
     /// Why a statement upload failed.
     import_error: Option<String>,
+}
+
+impl Outcome {
+    /// An action on a listed feed refused, for the reason of text key `key`.
+    fn feeds_refused(key: &'static str) -> Self {
+        Self {
+            feeds_error: Some(key),
+            ..Self::default()
+        }
+    }
 }
 
 /// The add-feed form's fields as typed.
@@ -137,6 +148,27 @@ impl<'a> Request<'a> {
             Some(account) => Ok(account),
             None => Err(self.not_found().await),
         }
+    }
+
+    /// The account of path segment `id` and the feed id of path segment `feed_id` (a feed of
+    /// that account or not is for the action's query to check), or the response to give (404,
+    /// 503).
+    async fn feed_target(&self, id: &str, feed_id: &str) -> Result<(BankAccount, i64), Response> {
+        let account = self.account(id).await?;
+        match feed_id.parse::<i64>() {
+            Ok(feed_id) => Ok((account, feed_id)),
+            Err(_) => Err(self.not_found().await),
+        }
+    }
+
+    /// The account's page, where an action goes back to.
+    fn page_of(&self, account: &BankAccount) -> String {
+        format!("/dashboard/accounts/{}?lang={}", account.id, self.lang)
+    }
+
+    /// The full ingest URL of a notification feed's `token` (see [`origin`]).
+    fn ingest_url(&self, token: &FeedToken) -> String {
+        format!("{}/ingest/notify/{}", self.origin(), token.expose())
     }
 
     /// The accounts page answering 404.
@@ -308,15 +340,19 @@ pub async fn add_feed(
         }
     };
     let pull = new.settings.is_pull();
-    match feeds::add(&state, user.business_id, account.id, &new).await {
-        Ok(_) if pull => session::redirect(&format!(
-            "/dashboard/accounts/{}?lang={}",
-            account.id, req.lang
-        )),
+    match feeds::add(
+        state.store.as_ref(),
+        &state.polls,
+        user.business_id,
+        account.id,
+        &new,
+    )
+    .await
+    {
+        Ok(_) if pull => session::redirect(&req.page_of(&account)),
         Ok(_) => {
-            let url = format!("{}/ingest/notify/{}", req.origin(), token.expose());
             let outcome = Outcome {
-                ingest_url: Some(url),
+                ingest_url: Some(req.ingest_url(&token)),
                 ..Outcome::default()
             };
             req.render(&account, StatusCode::OK, outcome).await
@@ -332,23 +368,16 @@ pub async fn disable_feed(
     posted: Posted,
 ) -> Response {
     let req = Request::posted(&state, &posted);
-    let user = &posted.user;
-    let account = match req.account(&id).await {
-        Ok(account) => account,
+    let (account, feed_id) = match req.feed_target(&id, &feed_id).await {
+        Ok(target) => target,
         Err(response) => return response,
-    };
-    let Ok(feed_id) = feed_id.parse::<i64>() else {
-        return req.not_found().await;
     };
     match state
         .store
-        .disable_feed(user.business_id, Some(account.id), feed_id)
+        .disable_feed(posted.user.business_id, Some(account.id), feed_id)
         .await
     {
-        Ok(Some(_)) => session::redirect(&format!(
-            "/dashboard/accounts/{}?lang={}",
-            account.id, req.lang
-        )),
+        Ok(Some(_)) => session::redirect(&req.page_of(&account)),
         Ok(None) => req.not_found().await,
         Err(e) => page::unavailable(e),
     }
@@ -403,30 +432,33 @@ async fn change_feed(
     request: Result<FeedChangeRequest, &'static str>,
 ) -> Response {
     let req = Request::posted(state, posted);
-    let account = match req.account(id).await {
-        Ok(account) => account,
+    let (account, feed_id) = match req.feed_target(id, feed_id).await {
+        Ok(target) => target,
         Err(response) => return response,
-    };
-    let Ok(feed_id) = feed_id.parse::<i64>() else {
-        return req.not_found().await;
-    };
-    let refused = |key| Outcome {
-        feeds_error: Some(key),
-        ..Outcome::default()
     };
     let request = match request {
         Ok(request) => request,
         Err(key) => {
             return req
-                .render(&account, StatusCode::BAD_REQUEST, refused(key))
+                .render(
+                    &account,
+                    StatusCode::BAD_REQUEST,
+                    Outcome::feeds_refused(key),
+                )
                 .await
         }
     };
-    match feeds::change(state, posted.user.business_id, account.id, feed_id, request).await {
-        Ok(_) => session::redirect(&format!(
-            "/dashboard/accounts/{}?lang={}#feed-{feed_id}",
-            account.id, req.lang
-        )),
+    match feeds::change(
+        state.store.as_ref(),
+        &state.polls,
+        posted.user.business_id,
+        account.id,
+        feed_id,
+        request,
+    )
+    .await
+    {
+        Ok(_) => session::redirect(&format!("{}#feed-{feed_id}", req.page_of(&account))),
         Err(ChangeRefusal::NotFound) => req.not_found().await,
         Err(ChangeRefusal::Invalid(e)) => {
             let key = match e {
@@ -436,8 +468,12 @@ async fn change_feed(
                 FeedChangeError::Demo(DemoError::Rate(_)) => "acc_err_rate",
                 FeedChangeError::Demo(DemoError::Interval(_)) => "acc_err_interval",
             };
-            req.render(&account, StatusCode::BAD_REQUEST, refused(key))
-                .await
+            req.render(
+                &account,
+                StatusCode::BAD_REQUEST,
+                Outcome::feeds_refused(key),
+            )
+            .await
         }
         Err(ChangeRefusal::Store(e)) => page::unavailable(e),
     }
@@ -451,34 +487,37 @@ pub async fn new_url(
     posted: Posted,
 ) -> Response {
     let req = Request::posted(&state, &posted);
-    let account = match req.account(&id).await {
-        Ok(account) => account,
+    let (account, feed_id) = match req.feed_target(&id, &feed_id).await {
+        Ok(target) => target,
         Err(response) => return response,
     };
-    let Ok(feed_id) = feed_id.parse::<i64>() else {
-        return req.not_found().await;
+    let (status, outcome) = match feeds::replace_token(
+        state.store.as_ref(),
+        posted.user.business_id,
+        account.id,
+        feed_id,
+    )
+    .await
+    {
+        Ok((feed, token)) => (
+            StatusCode::OK,
+            Outcome {
+                ingest_url: Some(req.ingest_url(&token)),
+                renewed: Some(feed.id),
+                ..Outcome::default()
+            },
+        ),
+        Err(TokenRefusal::NotFound) => return req.not_found().await,
+        Err(TokenRefusal::NotNotify) => (
+            StatusCode::BAD_REQUEST,
+            Outcome::feeds_refused("acc_err_not_notify"),
+        ),
+        Err(TokenRefusal::Disabled) => (
+            StatusCode::CONFLICT,
+            Outcome::feeds_refused("acc_err_feed_off"),
+        ),
+        Err(TokenRefusal::Store(e)) => return page::unavailable(e),
     };
-    let refused = |key| Outcome {
-        feeds_error: Some(key),
-        ..Outcome::default()
-    };
-    let (status, outcome) =
-        match feeds::replace_token(&state, posted.user.business_id, account.id, feed_id).await {
-            Ok((feed, token)) => (
-                StatusCode::OK,
-                Outcome {
-                    ingest_url: Some(format!("{}/ingest/notify/{}", req.origin(), token.expose())),
-                    renewed: Some(feed.id),
-                    ..Outcome::default()
-                },
-            ),
-            Err(TokenRefusal::NotFound) => return req.not_found().await,
-            Err(TokenRefusal::NotNotify) => {
-                (StatusCode::BAD_REQUEST, refused("acc_err_not_notify"))
-            }
-            Err(TokenRefusal::Disabled) => (StatusCode::CONFLICT, refused("acc_err_feed_off")),
-            Err(TokenRefusal::Store(e)) => return page::unavailable(e),
-        };
     req.render(&account, status, outcome).await
 }
 
